@@ -1,1 +1,130 @@
+//! The device store: one encrypted SQLite file that holds a worker's offline copy of the
+//! service directory and the outreach they record, with the operation log that sync ships.
+//!
+//! Everything a CHW does on a device goes through [`Store`], so the CLI and the app stay thin
+//! and every rule is tested here.
+//!
+//! ```no_run
+//! use njia_store::{Store, near::NearQuery};
+//! use njia_model::geo::Point;
+//! let store = Store::open("njia.db".as_ref(), "a long passphrase").unwrap();
+//! let hits = store.near(&NearQuery::new(Point::new(-1.2741, 36.8516).unwrap())).unwrap();
+//! for hit in hits {
+//!     println!("{} {:.0} m", hit.name, hit.distance_m.unwrap_or_default());
+//! }
+//! ```
 
+mod crypto;
+pub mod directory;
+mod error;
+pub mod near;
+mod oplog;
+pub mod outreach;
+mod schema;
+pub mod search;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use njia_model::hlc::{Clock, Hlc};
+use rusqlite::{Connection, OptionalExtension};
+use uuid::Uuid;
+
+pub use error::StoreError;
+pub use oplog::OpLogStatus;
+
+/// Result of store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open device store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    device_id: Uuid,
+    clock: Clock,
+    /// Language code → bit in `service.lang_mask`, loaded once: the table is tiny.
+    language_bits: HashMap<String, u8>,
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (and its encryption salt) if it does not exist,
+    /// and upgrades its schema. A wrong passphrase is [`StoreError::WrongPassphrase`].
+    pub fn open(path: &Path, passphrase: &str) -> Result<Self> {
+        let mut conn = crypto::open_encrypted(path, passphrase)?;
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        let device_id = match meta_get(&conn, "device_id")? {
+            Some(id) => Uuid::parse_str(&id)
+                .map_err(|_| StoreError::Corrupt(format!("device id \"{id}\" is not a UUID")))?,
+            None => {
+                let id = Uuid::now_v7();
+                meta_set(&conn, "device_id", &id.to_string())?;
+                id
+            }
+        };
+        let last = meta_get(&conn, "hlc")?
+            .map(|s| s.parse::<Hlc>())
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let language_bits = directory::load_language_bits(&conn)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+            device_id,
+            clock: Clock::resume(device_id, last),
+            language_bits,
+        })
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The id this device writes its operations under.
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+
+    /// The schema version the store is at (the number of migrations applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Reads a free-form setting kept in the store (server address, cursors…).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        meta_get(&self.conn, key)
+    }
+
+    /// Writes a free-form setting kept in the store.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        meta_set(&self.conn, key, value)
+    }
+}
+
+/// The next HLC stamp for a local write, persisted in `tx` with the write. A free function so
+/// it can borrow the clock while the transaction borrows the connection.
+fn stamp(clock: &mut Clock, tx: &rusqlite::Transaction<'_>) -> Result<Hlc> {
+    let now_ms = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
+    let h = clock.tick(now_ms);
+    meta_set(tx, "hlc", &h.to_string())?;
+    Ok(h)
+}
+
+fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}

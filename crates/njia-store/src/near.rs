@@ -1,0 +1,334 @@
+//! Near-me search: the services closest to a point that pass the CHW's filters.
+//!
+//! The R*Tree returns the services inside a bounding box of a circle, already filtered on
+//! the category, language and attribute masks held beside each point; the exact great-circle
+//! distance then decides. The circle starts small and grows from what it found, so a query
+//! in a dense city reads a few hundred index entries, not the ten thousand within 10 km.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, FixedOffset};
+use njia_model::geo::{bounding_boxes, distance_m, Point, MAX_DISTANCE_M};
+use njia_model::taxonomy::{parse_category, parse_language};
+use njia_model::ValidationError;
+use opening_hours::OpeningHours;
+use rusqlite::params;
+
+use crate::directory::{
+    category_mask, hit_from_row, split_list, ServiceHit, FLAG_FREE, FLAG_INTERPRETER,
+    FLAG_NO_DOCUMENTS, HIT_COLUMNS, SHARED_LANGUAGE_BIT,
+};
+use crate::{Result, Store};
+
+/// Default number of results, as in the CLI contract.
+pub const DEFAULT_LIMIT: usize = 20;
+/// Radius of the first look: in a city it already holds the 20 nearest.
+const FIRST_RADIUS_M: f64 = 1_500.0;
+
+/// Which services qualify, whatever their distance.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Any of these categories (empty: any).
+    pub categories: Vec<String>,
+    /// Any of these languages (empty: any).
+    pub languages: Vec<String>,
+    pub free: bool,
+    pub no_documents: bool,
+    pub interpreter: bool,
+    /// Open at this moment, in the service's own time zone.
+    pub open_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A near-me query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearQuery {
+    pub point: Point,
+    /// Only services within this distance; `None`: the nearest, however far.
+    pub radius_m: Option<f64>,
+    pub limit: usize,
+    pub filter: Filter,
+}
+
+impl NearQuery {
+    pub fn new(point: Point) -> Self {
+        Self {
+            point,
+            radius_m: None,
+            limit: DEFAULT_LIMIT,
+            filter: Filter::default(),
+        }
+    }
+}
+
+/// A filter turned into the masks the index holds.
+pub(crate) struct Compiled {
+    cat_mask: i64,
+    lang_mask: i64,
+    flags: i64,
+    /// Languages that need an exact check (they share the overflow bit).
+    exact_languages: Option<Vec<String>>,
+    open_at: Option<DateTime<FixedOffset>>,
+    /// A requested language no service speaks: nothing can match.
+    impossible: bool,
+}
+
+impl Store {
+    pub(crate) fn compile(&self, f: &Filter) -> Result<Compiled> {
+        let mut categories = Vec::new();
+        for c in &f.categories {
+            categories.push(parse_category(c).map_err(|m| ValidationError::new("category", m))?);
+        }
+        let mut lang_mask = 0i64;
+        let mut exact = false;
+        let mut languages = Vec::new();
+        for l in &f.languages {
+            let l = parse_language(l).map_err(|m| ValidationError::new("language", m))?;
+            if let Some(bit) = self.language_bits.get(&l) {
+                lang_mask |= 1i64 << bit;
+                exact |= *bit == SHARED_LANGUAGE_BIT;
+            }
+            languages.push(l);
+        }
+        let flags = [
+            (f.free, FLAG_FREE),
+            (f.no_documents, FLAG_NO_DOCUMENTS),
+            (f.interpreter, FLAG_INTERPRETER),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |m, (_, b)| m | b);
+        Ok(Compiled {
+            cat_mask: category_mask(&categories),
+            lang_mask,
+            flags,
+            exact_languages: exact.then_some(languages.clone()),
+            open_at: f.open_at,
+            impossible: !languages.is_empty() && lang_mask == 0,
+        })
+    }
+
+    /// The services nearest to the query point that pass its filters, nearest first, with
+    /// `distance_m` set.
+    pub fn near(&self, q: &NearQuery) -> Result<Vec<ServiceHit>> {
+        let max_r = check_radius(q.radius_m)?;
+        let c = self.compile(&q.filter)?;
+        if q.limit == 0 || c.impossible {
+            return Ok(Vec::new());
+        }
+        let mut checked: HashMap<i64, bool> = HashMap::new();
+        let mut r = FIRST_RADIUS_M.min(max_r);
+        loop {
+            let candidates = self.candidates(q.point, r, &c)?;
+            let mut found = Vec::with_capacity(q.limit);
+            for &(rowid, d) in &candidates {
+                if self.passes_post_filters(rowid, &c, &mut checked)? {
+                    found.push((rowid, d));
+                    if found.len() == q.limit {
+                        break;
+                    }
+                }
+            }
+            if found.len() >= q.limit || r >= max_r {
+                return self.hits(&found, c.open_at.is_some());
+            }
+            // Grow the circle by what its density suggests, at least doubling it.
+            let want = q.limit as f64 / found.len().max(1) as f64;
+            let factor = if found.is_empty() {
+                4.0
+            } else {
+                (want.sqrt() * 1.3).max(2.0)
+            };
+            r = (r * factor).min(max_r);
+        }
+    }
+
+    /// Services whose box and masks match, within `r` of `p`, sorted by distance.
+    fn candidates(&self, p: Point, r: f64, c: &Compiled) -> Result<Vec<(i64, f64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, lat, lon FROM service_geo
+              WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4
+                AND (?5 = 0 OR (cat_mask & ?5) != 0)
+                AND (?6 = 0 OR (lang_mask & ?6) != 0)
+                AND (flags & ?7) = ?7",
+        )?;
+        let boxes = bounding_boxes(p, r);
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for b in &boxes {
+            let rows = stmt.query_map(
+                params![
+                    b.min_lat,
+                    b.max_lat,
+                    b.min_lon,
+                    b.max_lon,
+                    c.cat_mask,
+                    c.lang_mask,
+                    c.flags
+                ],
+                |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, f64>(1)?,
+                        row.get::<_, f64>(2)?,
+                    ))
+                },
+            )?;
+            for row in rows {
+                let (id, lat, lon) = row?;
+                let d = distance_m(p, Point { lat, lon });
+                if d <= r && (boxes.len() == 1 || seen.insert(id)) {
+                    out.push((id, d));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        Ok(out)
+    }
+
+    /// The checks the index cannot make: languages sharing a bit, and opening hours.
+    fn passes_post_filters(
+        &self,
+        rowid: i64,
+        c: &Compiled,
+        checked: &mut HashMap<i64, bool>,
+    ) -> Result<bool> {
+        if c.exact_languages.is_none() && c.open_at.is_none() {
+            return Ok(true);
+        }
+        if let Some(v) = checked.get(&rowid) {
+            return Ok(*v);
+        }
+        let (languages, hours, tz): (String, Option<String>, Option<String>) = self
+            .conn
+            .prepare_cached(
+                "SELECT languages, opening_hours, timezone FROM service WHERE rowid = ?1",
+            )?
+            .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let mut ok = true;
+        if let Some(wanted) = &c.exact_languages {
+            let have = split_list(&languages);
+            ok &= wanted.iter().any(|w| have.contains(w));
+        }
+        if let Some(at) = c.open_at {
+            ok &= is_open(hours.as_deref(), tz.as_deref(), at) == Some(true);
+        }
+        checked.insert(rowid, ok);
+        Ok(ok)
+    }
+
+    /// Full rows for the chosen services, in the given order.
+    pub(crate) fn hits(&self, found: &[(i64, f64)], with_open: bool) -> Result<Vec<ServiceHit>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {HIT_COLUMNS} FROM service s WHERE s.rowid = ?1"
+        ))?;
+        let mut out = Vec::with_capacity(found.len());
+        for &(rowid, d) in found {
+            let mut hit = stmt.query_row([rowid], hit_from_row)?;
+            hit.distance_m = Some(d);
+            // Every hit passed the opening-hours filter when one was asked for.
+            hit.open = with_open.then_some(true);
+            out.push(hit);
+        }
+        Ok(out)
+    }
+
+    /// The same query answered by reading every service: the baseline the benchmarks
+    /// compare [`Store::near`] against, and the oracle of the tests.
+    pub fn near_by_scan(&self, q: &NearQuery) -> Result<Vec<ServiceHit>> {
+        let max_r = check_radius(q.radius_m)?;
+        let c = self.compile(&q.filter)?;
+        if q.limit == 0 || c.impossible {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid, lat, lon FROM service
+              WHERE (?1 = 0 OR (cat_mask & ?1) != 0)
+                AND (?2 = 0 OR (lang_mask & ?2) != 0)
+                AND (flags & ?3) = ?3",
+        )?;
+        let rows = stmt.query_map(params![c.cat_mask, c.lang_mask, c.flags], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, f64>(1)?,
+                row.get::<_, f64>(2)?,
+            ))
+        })?;
+        let mut all = Vec::new();
+        for row in rows {
+            let (id, lat, lon) = row?;
+            let d = distance_m(q.point, Point { lat, lon });
+            if d <= max_r {
+                all.push((id, d));
+            }
+        }
+        all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let mut checked = HashMap::new();
+        let mut found = Vec::new();
+        for (id, d) in all {
+            if self.passes_post_filters(id, &c, &mut checked)? {
+                found.push((id, d));
+                if found.len() == q.limit {
+                    break;
+                }
+            }
+        }
+        self.hits(&found, c.open_at.is_some())
+    }
+}
+
+fn check_radius(radius_m: Option<f64>) -> Result<f64> {
+    match radius_m {
+        None => Ok(MAX_DISTANCE_M),
+        Some(r) if r.is_finite() && r >= 0.0 => Ok(r.min(MAX_DISTANCE_M)),
+        Some(r) => Err(ValidationError::new(
+            "radius",
+            format!(
+                "radius {} km is not a distance (it must be 0 or more)",
+                r / 1000.0
+            ),
+        )
+        .into()),
+    }
+}
+
+/// Whether a service with these opening hours is open at `at`, read in the service's time
+/// zone (or the offset `at` was given in, when the service has none). `None` when the hours
+/// are missing or cannot be read: a CHW should not be sent to a door that may be shut.
+pub fn is_open(hours: Option<&str>, tz: Option<&str>, at: DateTime<FixedOffset>) -> Option<bool> {
+    let oh: OpeningHours = hours?.parse().ok()?;
+    let local = match tz.and_then(|t| t.parse::<chrono_tz::Tz>().ok()) {
+        Some(zone) => at.with_timezone(&zone).naive_local(),
+        None => at.naive_local(),
+    };
+    Some(oh.is_open(local))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn opening_hours_are_read_in_the_services_time_zone() {
+        // 06:30 UTC is 09:30 in Nairobi (UTC+3), 08:30 in Johannesburg (UTC+2).
+        let t = at("2026-11-24T06:30:00Z");
+        assert_eq!(
+            is_open(Some("Mo-Fr 09:00-17:00"), Some("Africa/Nairobi"), t),
+            Some(true)
+        );
+        assert_eq!(
+            is_open(Some("Mo-Fr 09:00-17:00"), Some("Africa/Johannesburg"), t),
+            Some(false)
+        );
+        assert_eq!(is_open(Some("24/7"), None, t), Some(true));
+        assert_eq!(
+            is_open(Some("Sa 08:00-12:00"), Some("Africa/Nairobi"), t),
+            Some(false)
+        );
+        assert_eq!(is_open(None, None, t), None);
+        assert_eq!(is_open(Some("not hours at all"), None, t), None);
+    }
+}
