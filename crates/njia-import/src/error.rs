@@ -1,0 +1,94 @@
+//! Why an import or an export failed, in words a data officer can act on: every message names
+//! the place (file, row or feature) and the problem.
+
+use std::io;
+use std::path::PathBuf;
+
+/// An import that stored nothing, or an export that did not finish.
+///
+/// Each variant's `Display` is one self-contained sentence, so the CLI and the server can show
+/// it as it is; callers that need to react differently match on the variant.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// A file or folder could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read { path: PathBuf, source: io::Error },
+
+    /// An output file, folder or stream could not be written.
+    #[error("cannot write {what}: {source}")]
+    Write { what: String, source: io::Error },
+
+    /// The input is none of the formats Njia reads.
+    #[error(
+        "cannot tell the format of {}: expected a folder with datapackage.json, a GeoJSON \
+         FeatureCollection, or a healthsites.io CSV",
+        .path.display()
+    )]
+    UnknownFormat { path: PathBuf },
+
+    /// The file is not JSON at all (a syntax error or a cut-off file).
+    #[error("{}: malformed JSON at line {line}, column {column}: {message}", .path.display())]
+    Json {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    /// The file is JSON and a FeatureCollection, but a value has the wrong shape for GeoJSON
+    /// (`features` that is not a list, a feature that is a string...).
+    #[error(
+        "{}: not a valid GeoJSON FeatureCollection at line {line}, column {column}: {message}",
+        .path.display()
+    )]
+    GeoJsonShape {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    /// A CSV file that cannot be read as a table (uneven rows, bad quoting, not UTF-8).
+    #[error("{location}: {message}")]
+    Csv { location: String, message: String },
+
+    /// One row or feature holds a value Njia refuses.
+    #[error("{location}: {message}")]
+    Invalid {
+        /// `feature 4`, `locations.csv row 2`.
+        location: String,
+        /// The Njia field concerned (`latitude`, `categories`...), when there is one.
+        field: Option<String>,
+        /// What is wrong, as a sentence that names the field.
+        message: String,
+    },
+
+    /// Two rows or features of one input claim the same id, so one would silently overwrite
+    /// the other.
+    #[error("{location} and {earlier} share the id \"{id}\"")]
+    DuplicateId {
+        /// The later one, in full (`feature 9`, `services.csv row 9`).
+        location: String,
+        /// The earlier one, short (`feature 3`, `row 3`).
+        earlier: String,
+        id: String,
+    },
+}
+
+impl ImportError {
+    pub(crate) fn invalid(location: impl ToString, message: impl Into<String>) -> Self {
+        ImportError::Invalid {
+            location: location.to_string(),
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn read(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        ImportError::Read {
+            path: path.into(),
+            source,
+        }
+    }
+}
