@@ -1,0 +1,114 @@
+//! Helpers for end-to-end tests: find the workspace's built binaries and run them in a
+//! throwaway folder with their own store.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A binary of the workspace, built by `cargo test --workspace` (the crate that owns it has
+/// integration tests, so cargo builds it before any test runs).
+pub fn bin(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    for profile in ["debug", "release"] {
+        let p = target.join(profile).join(name);
+        if p.exists() {
+            return p;
+        }
+    }
+    panic!("{name} is not built: run `cargo build --workspace` (or scripts/test) first");
+}
+
+/// A device: the `njia` binary with its own store in a temporary folder.
+pub struct Device {
+    pub dir: tempfile::TempDir,
+    pub passphrase: String,
+}
+
+/// What a command did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The standard output parsed as JSON; panics with the command's output if it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!("not JSON ({e}):\nstdout: {}\nstderr: {}", self.stdout, self.stderr)
+        })
+    }
+
+    /// Asserts success and returns self.
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "failed:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Asserts failure with a message containing `words`, and nothing on stdout.
+    pub fn fails_with(self, words: &str) -> Self {
+        assert_ne!(self.code, 0, "should have failed:\nstdout: {}", self.stdout);
+        assert!(self.stderr.contains(words), "wanted {words:?} in stderr: {}", self.stderr);
+        self
+    }
+}
+
+impl Default for Device {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Device {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("tempdir"),
+            passphrase: "e2e passphrase".into(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("njia.db")
+    }
+
+    /// Writes a file in the device's folder and returns its path.
+    pub fn file(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).expect("write file");
+        p
+    }
+
+    /// Runs `njia --db <store> args…`, with `stdin` fed in.
+    pub fn run_with(&self, args: &[&str], stdin: Option<&str>, passphrase: &str) -> Run {
+        let mut cmd = Command::new(bin("njia"));
+        cmd.arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("NJIA_PASSPHRASE", passphrase)
+            .env_remove("NJIA_DB")
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn njia");
+        if let Some(input) = stdin {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())
+                .expect("write stdin");
+        }
+        let out: Output = child.wait_with_output().expect("wait njia");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, None, &self.passphrase)
+    }
+}
