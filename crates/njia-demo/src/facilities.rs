@@ -39,7 +39,7 @@ pub(crate) const SECTOR_SHARE: [[u32; 5]; 4] = [
     // Public, NGO, UN, faith, private
     [30, 15, 5, 10, 40],
     [40, 13, 5, 14, 28],
-    [35, 22, 18, 5, 20],
+    [37, 24, 12, 5, 22],
     [15, 55, 15, 8, 7],
 ];
 
@@ -220,7 +220,12 @@ pub(crate) static KINDS: &[KindSpec] = &[
         ],
         noun: ["Clinic", "Clinique", "Clínica"],
         un_noun: None,
-        generic: [&["{} Clinic"], NONE, &["Clinique de {}"], &["Clínica de {}"]],
+        generic: [
+            &["{} Clinic"],
+            NONE,
+            &["Clinique de {}"],
+            &["Clínica de {}"],
+        ],
         branded: [
             &[
                 "{b} Medical Centre",
@@ -277,7 +282,11 @@ pub(crate) static KINDS: &[KindSpec] = &[
             &["Laboratório de {}"],
         ],
         branded: [
-            &["{b} Medical Laboratory", "{b} Diagnostic Centre", "{b} Labs"],
+            &[
+                "{b} Medical Laboratory",
+                "{b} Diagnostic Centre",
+                "{b} Labs",
+            ],
             &["Maabara ya {b}", "{b} Laboratory"],
             &["Laboratoire {b}", "Laboratoire d'Analyses Médicales {b}"],
             &["Laboratório {b}", "Laboratório de Análises Clínicas {b}"],
@@ -302,7 +311,11 @@ pub(crate) static KINDS: &[KindSpec] = &[
             (WEEKDAYS_EARLY, 1),
             (WEEKDAYS_SAT, 1),
         ],
-        noun: ["HIV Clinic", "Centre de Traitement Ambulatoire", "Hospital de Dia"],
+        noun: [
+            "HIV Clinic",
+            "Centre de Traitement Ambulatoire",
+            "Hospital de Dia",
+        ],
         un_noun: None,
         generic: [
             &[
@@ -472,7 +485,11 @@ pub(crate) static KINDS: &[KindSpec] = &[
             (MON_SAT_8_18, 1),
             (AFTERNOONS, 1),
         ],
-        noun: ["Drop-in Centre", "Centre d'Accueil", "Centro de Acolhimento"],
+        noun: [
+            "Drop-in Centre",
+            "Centre d'Accueil",
+            "Centro de Acolhimento",
+        ],
         un_noun: None,
         generic: [
             &[
@@ -540,7 +557,7 @@ pub(crate) static KINDS: &[KindSpec] = &[
             ("srh", 20),
         ],
         sector_weight: [2, 3, 40, 0, 0],
-        place_factor: [40, 60, 500, 150],
+        place_factor: [40, 60, 250, 150],
         hours: &[(BORDER, 3), (ALWAYS, 2), (DAILY_7_19, 1)],
         noun: [
             "Migrant Health Point",
@@ -569,7 +586,11 @@ pub(crate) static KINDS: &[KindSpec] = &[
             "Bureau d'Assistance Juridique",
             "Gabinete de Assistência Jurídica",
         ],
-        un_noun: Some(["Protection Desk", "Bureau de Protection", "Balcão de Proteção"]),
+        un_noun: Some([
+            "Protection Desk",
+            "Bureau de Protection",
+            "Balcão de Proteção",
+        ]),
         generic: [
             &[
                 "{} Legal Aid Clinic",
@@ -631,7 +652,11 @@ pub(crate) static KINDS: &[KindSpec] = &[
         sector_weight: [1, 7, 3, 2, 0],
         place_factor: [60, 100, 100, 300],
         hours: &[(WEEKDAYS, 3), (WEEKDAYS_EARLY, 2), (DAILY_7_19, 1)],
-        noun: ["Nutrition Centre", "Centre Nutritionnel", "Centro Nutricional"],
+        noun: [
+            "Nutrition Centre",
+            "Centre Nutritionnel",
+            "Centro Nutricional",
+        ],
         un_noun: None,
         generic: [
             &[
@@ -672,7 +697,10 @@ pub(crate) static KINDS: &[KindSpec] = &[
                 "{} Disability Resource Centre",
             ],
             NONE,
-            &["Centre de Réadaptation de {}", "Centre d'Appareillage de {}"],
+            &[
+                "Centre de Réadaptation de {}",
+                "Centre d'Appareillage de {}",
+            ],
             &["Centro de Reabilitação de {}", "Centro Ortopédico de {}"],
         ],
         branded: [

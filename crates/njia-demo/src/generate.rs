@@ -94,16 +94,20 @@ impl Services {
         let somali_area = country.muslim || place.languages[0] == "so";
 
         let hood_pct = match place.kind {
-            PlaceKind::City | PlaceKind::Camp => 80,
-            PlaceKind::Town => 65,
+            PlaceKind::City => 97,
+            PlaceKind::Camp => 85,
+            PlaceKind::Town => 70,
             PlaceKind::BorderCrossing => 50,
         };
-        let hood = (!place.hoods.is_empty() && chance(rng, hood_pct)).then(|| pick(rng, place.hoods));
+        let hood =
+            (!place.hoods.is_empty() && chance(rng, hood_pct)).then(|| pick(rng, place.hoods));
         let locality = hood.unwrap_or(place.name);
 
         let runner = runner(rng, spec, sector, country, place, register, somali_area);
-        let (name, organization) = name_and_org(rng, spec, country, register, locality, somali_area, &runner);
-        let name = self.unique(name, register);
+        let (names, organization) =
+            name_and_org(rng, spec, country, place, register, locality, &runner);
+        let (name, branch) = self.unique(names, register);
+        let hood = branch.hood.or(hood);
 
         let categories = categories(rng, spec, country);
         let free = free_of_charge(rng, spec.kind, sector, place.kind);
@@ -115,7 +119,7 @@ impl Services {
 
         let opening_hours = opening_hours(rng, spec, sector, country);
         let phone = chance(rng, 90).then(|| phone(rng, country, place, spec.kind, sector));
-        let address = address(rng, place, country, hood, register);
+        let address = address(rng, place, country, hood, branch.street, register);
         let fees = (!free).then(|| fees(rng, spec.kind, sector, country));
         let documents = (!no_documents).then(|| pick(rng, country.documents).to_string());
         let description = chance(rng, 75).then(|| {
@@ -159,25 +163,35 @@ impl Services {
         }
     }
 
-    /// Numbers a name that was already given: "Kibera Health Centre No. 2".
-    fn unique(&mut self, name: String, register: Register) -> String {
-        let seen = self.names.entry(fnv1a(&name)).or_insert(0);
+    /// The first candidate not given yet, else the first one numbered ("Kibera Health
+    /// Centre No. 2").
+    fn unique(&mut self, names: Names, register: Register) -> (String, Branch) {
+        for (name, branch) in names.all() {
+            let seen = self.names.entry(fnv1a(&name)).or_insert(0);
+            if *seen == 0 {
+                *seen = 1;
+                return (name, branch);
+            }
+        }
+        let first = names.first.into_iter().next().expect("at least one name");
+        let seen = self.names.entry(fnv1a(&first)).or_insert(0);
         *seen += 1;
-        if *seen == 1 {
-            return name;
-        }
-        match register {
-            Register::En | Register::Sw => format!("{name} No. {seen}"),
-            Register::Fr => format!("{name} n° {seen}"),
-            Register::Pt => format!("{name} n.º {seen}"),
-        }
+        let name = match register {
+            Register::En | Register::Sw => format!("{first} No. {seen}"),
+            Register::Fr => format!("{first} n° {seen}"),
+            Register::Pt => format!("{first} n.º {seen}"),
+        };
+        (name, Branch::default())
     }
 }
 
 /// Who runs it, beyond the sector: the NGO or UN agency, when there is one.
 enum Runner {
     Government,
-    Ngo { name: &'static str, short: &'static str },
+    Ngo {
+        name: &'static str,
+        short: &'static str,
+    },
     Agency(&'static Agency),
     Faith(&'static str),
     Private,
@@ -222,90 +236,202 @@ fn runner(
             );
             let n = fits.len() as u32 + u32::from(red_cross);
             let i = rng.gen_range(0..n.max(1)) as usize;
+            // Where no listed NGO does this work, the Red Cross stands in.
             match fits.get(i) {
-                Some(ngo) => Runner::Ngo { name: ngo.name[lang], short: ngo.short },
-                None if red_cross => Runner::Ngo {
-                    name: country.red_cross.0,
-                    short: country.red_cross.1,
+                Some(ngo) => Runner::Ngo {
+                    name: ngo.name[lang],
+                    short: ngo.short,
                 },
                 None => Runner::Ngo {
-                    name: "Save the Children",
-                    short: "Save the Children",
+                    name: country.red_cross.0,
+                    short: country.red_cross.1,
                 },
             }
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Names to try in order, the first not given yet wins; when all are taken, the first is
+/// numbered.
+struct Names {
+    first: Vec<String>,
+    base: String,
+    hoods: Vec<&'static str>,
+    streets: Vec<&'static str>,
+}
+
+impl Names {
+    fn fixed(first: Vec<String>) -> Self {
+        Names {
+            first,
+            base: String::new(),
+            hoods: Vec::new(),
+            streets: Vec::new(),
+        }
+    }
+
+    /// Every name to try: the fixed ones, then `base – hood`, `base – street` and
+    /// `base – street, hood`, each with the hood and street it names.
+    fn all(&self) -> impl Iterator<Item = (String, Branch)> + '_ {
+        let base = &self.base;
+        let fixed = self.first.iter().map(|n| (n.clone(), Branch::default()));
+        let hoods = self.hoods.iter().map(move |&h| {
+            (
+                format!("{base} – {h}"),
+                Branch {
+                    hood: Some(h),
+                    street: None,
+                },
+            )
+        });
+        let streets = self.streets.iter().map(move |&s| {
+            (
+                format!("{base} – {s}"),
+                Branch {
+                    hood: None,
+                    street: Some(s),
+                },
+            )
+        });
+        let pairs = self.streets.iter().flat_map(move |&s| {
+            self.hoods.iter().map(move |&h| {
+                (
+                    format!("{base} – {s}, {h}"),
+                    Branch {
+                        hood: Some(h),
+                        street: Some(s),
+                    },
+                )
+            })
+        });
+        fixed.chain(hoods).chain(streets).chain(pairs)
+    }
+}
+
+/// Where a branch named for its neighbourhood or street is, so its address agrees.
+#[derive(Default, Clone, Copy)]
+struct Branch {
+    hood: Option<&'static str>,
+    street: Option<&'static str>,
+}
+
+/// The names to try for a service and the organisation that runs it.
 fn name_and_org(
     rng: &mut ChaCha8Rng,
     spec: &KindSpec,
     country: &Country,
+    place: &Place,
     register: Register,
     locality: &str,
-    somali_area: bool,
     runner: &Runner,
-) -> (String, Option<String>) {
+) -> (Names, Option<String>) {
     let reg = register_index(register);
     let lang = lang_index(register);
-    let generic = |rng: &mut ChaCha8Rng| {
-        let list = if spec.generic[reg].is_empty() { spec.generic[0] } else { spec.generic[reg] };
-        fill(pick(rng, list), locality, "", register)
+    let generic = if spec.generic[reg].is_empty() {
+        spec.generic[0]
+    } else {
+        spec.generic[reg]
+    };
+    let filled = |templates: Vec<&str>| -> Vec<String> {
+        templates
+            .into_iter()
+            .map(|t| fill(t, locality, "", register))
+            .collect()
     };
     match runner {
         Runner::Government => {
-            let template = match spec.kind {
-                Fk::Hospital => pick(rng, country.hospital),
-                Fk::HealthCentre => pick(rng, country.health_centre),
-                Fk::Post => pick(rng, country.post),
-                Fk::Gbv if country.code == "ZA" => "{} Thuthuzela Care Centre",
-                Fk::Gbv if country.code == "RW" => "Isange One Stop Centre {}",
-                _ => "",
+            let own: &[&str] = match spec.kind {
+                Fk::Hospital => country.hospital,
+                Fk::HealthCentre => country.health_centre,
+                Fk::Post => country.post,
+                Fk::Gbv if country.code == "ZA" => &["{} Thuthuzela Care Centre"],
+                Fk::Gbv if country.code == "RW" => &["Isange One Stop Centre {}"],
+                _ => &[],
             };
-            let name = if template.is_empty() { generic(rng) } else { fill(template, locality, "", register) };
-            (name, Some(country.ministry.to_string()))
+            let mut templates = rotated(rng, own);
+            templates.extend(rotated(rng, generic));
+            (
+                Names::fixed(filled(templates)),
+                Some(country.ministry.to_string()),
+            )
         }
         Runner::Faith(org) => {
-            let (hospital, centre) = if somali_area {
+            let islamic = ["Islam", "Muslim", "BAKWATA", "Zamzam"]
+                .iter()
+                .any(|w| org.contains(w));
+            let (hospital, centre) = if islamic {
                 (orgs::ISLAMIC_HOSPITAL, orgs::ISLAMIC_CENTRE)
             } else {
                 (orgs::MISSION_HOSPITAL, orgs::MISSION_CENTRE)
             };
-            let name = match spec.kind {
-                Fk::Hospital => fill(pick(rng, hospital[reg]), locality, "", register),
-                Fk::HealthCentre | Fk::Post => fill(pick(rng, centre[reg]), locality, "", register),
-                _ => generic(rng),
+            let own: Vec<&str> = match spec.kind {
+                Fk::Hospital => hospital[reg].to_vec(),
+                Fk::HealthCentre | Fk::Post => centre[reg].to_vec(),
+                _ => Vec::new(),
             };
-            (name, Some(org.to_string()))
+            let own: Vec<&str> = own.into_iter().filter(|t| faith_fits(t, org)).collect();
+            let mut templates = rotated(rng, &own);
+            templates.extend(rotated(rng, generic));
+            (Names::fixed(filled(templates)), Some(org.to_string()))
         }
         Runner::Agency(agency) => {
-            let noun = match spec.kind {
-                Fk::MigrantHealth if chance(rng, 40) => [
-                    "Migration Response Centre",
-                    "Centre de Réponse à la Migration",
-                    "Centro de Resposta à Migração",
-                ][lang],
-                _ => spec.un_noun.unwrap_or(spec.noun)[lang],
-            };
-            let name = led_by(agency.short[lang], noun, locality, register);
-            (name, Some(agency.name[lang].to_string()))
+            let alt = [
+                "Migration Response Centre",
+                "Centre de Réponse à la Migration",
+                "Centro de Resposta à Migração",
+            ][lang];
+            let noun = spec.un_noun.unwrap_or(spec.noun)[lang];
+            let mut names = vec![led_by(agency.short[lang], noun, locality, register)];
+            if spec.kind == Fk::MigrantHealth {
+                names.insert(
+                    usize::from(chance(rng, 60)),
+                    led_by(agency.short[lang], alt, locality, register),
+                );
+            }
+            let base = names[0].clone();
+            let streets = rotated(rng, country.streets);
+            (
+                Names {
+                    first: names,
+                    base,
+                    hoods: Vec::new(),
+                    streets,
+                },
+                Some(agency.name[lang].to_string()),
+            )
         }
         Runner::Ngo { name: org, short } => {
-            let name = if spec.kind == Fk::MigrantHealth {
+            let branded = led_by(short, spec.noun[lang], locality, register);
+            let names = if spec.kind == Fk::MigrantHealth {
                 let template = [
                     "{} Migrant Resource Centre",
                     "{} Migrant Resource Centre",
                     "Centre d'Accueil des Migrants de {}",
                     "Centro de Apoio ao Migrante de {}",
                 ][reg];
-                fill(template, locality, "", register)
-            } else if spec.kind == Fk::Roadside || chance(rng, 50) {
-                led_by(short, spec.noun[lang], locality, register)
+                vec![fill(template, locality, "", register), branded]
+            } else if spec.kind == Fk::Roadside {
+                vec![branded]
             } else {
-                generic(rng)
+                let mut names = filled(rotated(rng, generic));
+                if chance(rng, 50) {
+                    names.insert(0, branded);
+                } else {
+                    names.push(branded);
+                }
+                names
             };
-            (name, Some(org.to_string()))
+            let base = names[0].clone();
+            let streets = rotated(rng, country.streets);
+            (
+                Names {
+                    first: names,
+                    base,
+                    hoods: Vec::new(),
+                    streets,
+                },
+                Some(org.to_string()),
+            )
         }
         Runner::Private => {
             let brand = pick(rng, country.brands);
@@ -314,20 +440,92 @@ fn name_and_org(
                 list => list,
             };
             let base = if list.is_empty() {
-                generic(rng)
+                fill(pick(rng, generic), locality, "", register)
             } else {
                 fill(pick(rng, list), locality, brand, register)
             };
             // Owners register the business, not the branch.
             let org = chance(rng, 70).then(|| format!("{base} {}", country.company));
-            let name = if chance(rng, 40) && !base.contains(locality) {
-                format!("{base} – {locality}")
-            } else {
-                base
-            };
-            (name, org)
+            // A chain's other shops are named for their neighbourhood or street.
+            let mut hoods = rotated(rng, place.hoods);
+            hoods.retain(|h| !base.contains(h));
+            let streets = rotated(rng, country.streets);
+            (
+                Names {
+                    first: vec![base.clone()],
+                    base,
+                    hoods,
+                    streets,
+                },
+                org,
+            )
         }
     }
+}
+
+/// A list's items starting from a random one, so repeated names spread over the templates.
+fn rotated<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> Vec<&'a str> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let start = rng.gen_range(0..items.len() as u32) as usize;
+    (0..items.len())
+        .map(|i| items[(start + i) % items.len()])
+        .collect()
+}
+
+/// Whether a faith-based name suits the body running it: no "Catholic Hospital" run by
+/// Lutherans, no "St. Mary's" run by Adventists. Names without a denomination suit all.
+fn faith_fits(template: &str, org: &str) -> bool {
+    const CATHOLIC: &[&str] = &[
+        "Cathol",
+        "Caritas",
+        "Cáritas",
+        "Diocés",
+        "Diocese",
+        "Episcopal Conference",
+    ];
+    const SAINTS: &[&str] = &[
+        "Cathol",
+        "Caritas",
+        "Cáritas",
+        "Diocés",
+        "Diocese",
+        "Episcopal Conference",
+        "Anglican",
+        "Anglicane",
+        "Episcopal Church",
+    ];
+    const PROTESTANT: &[&str] = &[
+        "Église",
+        "Evangelical",
+        "Lutheran",
+        "Mekane Yesus",
+        "Presbyt",
+        "Christian",
+        "Churches",
+        "Methodist",
+        "Metodista",
+        "Council",
+        "Conselho",
+        "FJKM",
+        "SALFA",
+        "BUFMAR",
+    ];
+    const DENOMINATIONS: &[(&[&str], &[&str])] = &[
+        (&["Catholic", "Catholique", "Católico"], CATHOLIC),
+        (&["St. ", "Saint-"], SAINTS),
+        (&["Adventist", "Adventiste"], &["Adventist"]),
+        (
+            &["Lutheran", "Luthérien"],
+            &["Lutheran", "Luthérienne", "Mekane Yesus", "SALFA"],
+        ),
+        (&["Methodist", "Metodista"], &["Methodist", "Metodista"]),
+        (&["Évangélique"], PROTESTANT),
+    ];
+    DENOMINATIONS.iter().all(|(in_name, in_org)| {
+        !in_name.iter().any(|w| template.contains(w)) || in_org.iter().any(|w| org.contains(w))
+    })
 }
 
 /// "MSF Clinic Ifo", "Clinique MSF d'Uvira", "Clínica Móvel MSF da Beira".
@@ -401,7 +599,11 @@ fn of(register: Register, place: &str) -> String {
 fn categories(rng: &mut ChaCha8Rng, spec: &KindSpec, country: &Country) -> Vec<String> {
     let mut out: Vec<String> = spec.core.iter().map(|c| c.to_string()).collect();
     for &(code, pct) in spec.extra {
-        let pct = if code == "malaria" { pct * country.malaria / 100 } else { pct };
+        let pct = if code == "malaria" {
+            pct * country.malaria / 100
+        } else {
+            pct
+        };
         if chance(rng, pct) && !out.iter().any(|c| c == code) {
             out.push(code.to_string());
         }
@@ -421,6 +623,7 @@ fn free_of_charge(rng: &mut ChaCha8Rng, kind: Fk, sector: Sector, place: PlaceKi
         Sector::Ngo if place == PlaceKind::Camp => 100,
         Sector::Ngo => 95,
         Sector::Un => 100,
+        Sector::Faith if place == PlaceKind::Camp => 90,
         Sector::Faith => match kind {
             Fk::Hospital => 10,
             Fk::HivTb => 90,
@@ -506,7 +709,11 @@ fn languages(
     sector: Sector,
     interpreter: bool,
 ) -> (Vec<String>, Vec<&'static str>) {
-    let boost = if matches!(sector, Sector::Ngo | Sector::Un) { 15 } else { 0 };
+    let boost = if matches!(sector, Sector::Ngo | Sector::Un) {
+        15
+    } else {
+        0
+    };
     let mut spoken: Vec<&'static str> = Vec::with_capacity(place.languages.len());
     for (i, &code) in place.languages.iter().enumerate() {
         let pct = match i {
@@ -532,15 +739,25 @@ fn languages(
             }
         }
     }
-    let all = spoken.iter().chain(&interpreted).map(|c| c.to_string()).collect();
+    let all = spoken
+        .iter()
+        .chain(&interpreted)
+        .map(|c| c.to_string())
+        .collect();
     (all, interpreted)
 }
 
-fn opening_hours(rng: &mut ChaCha8Rng, spec: &KindSpec, sector: Sector, country: &Country) -> Option<String> {
+fn opening_hours(
+    rng: &mut ChaCha8Rng,
+    spec: &KindSpec,
+    sector: Sector,
+    country: &Country,
+) -> Option<String> {
     if spec.kind != Fk::Hospital && chance(rng, 5) {
         return None; // Unknown: real directories have gaps.
     }
-    let mut value = spec.hours[pick_weighted(rng, &spec.hours.iter().map(|h| h.1).collect::<Vec<_>>())].0;
+    let mut value =
+        spec.hours[pick_weighted(rng, &spec.hours.iter().map(|h| h.1).collect::<Vec<_>>())].0;
     let office_like = !matches!(
         value,
         hours::ALWAYS
@@ -564,14 +781,24 @@ fn opening_hours(rng: &mut ChaCha8Rng, spec: &KindSpec, sector: Sector, country:
             Week::SunThu if sector == Sector::Public => hours::SUN_THU,
             Week::SunThu => hours::SAT_THU,
             Week::MonFri if country.code == "ET" && sector == Sector::Public => hours::ETHIOPIA,
-            Week::MonFri if country.register == Register::Fr && chance(rng, 30) => hours::LUNCH_BREAK,
+            Week::MonFri
+                if country.register == Register::Fr && country.code != "RW" && chance(rng, 30) =>
+            {
+                hours::LUNCH_BREAK
+            }
             Week::MonFri => value,
         };
     }
     Some(value.to_string())
 }
 
-fn phone(rng: &mut ChaCha8Rng, country: &Country, place: &Place, kind: Fk, sector: Sector) -> String {
+fn phone(
+    rng: &mut ChaCha8Rng,
+    country: &Country,
+    place: &Place,
+    kind: Fk,
+    sector: Sector,
+) -> String {
     let pattern = match country.landline {
         Some((city, landline))
             if city == place.name
@@ -600,17 +827,15 @@ fn address(
     place: &Place,
     country: &Country,
     hood: Option<&str>,
+    street: Option<&str>,
     register: Register,
 ) -> String {
     let mut parts: Vec<String> = Vec::with_capacity(3);
     match place.kind {
-        PlaceKind::Camp => {
+        PlaceKind::Camp if street.is_none() => {
             parts.push(format!("Block {}", rng.gen_range(1..40u32)));
-            if let Some(h) = hood {
-                parts.push(h.to_string());
-            }
         }
-        PlaceKind::BorderCrossing if chance(rng, 40) => {
+        PlaceKind::BorderCrossing if street.is_none() && chance(rng, 40) => {
             parts.push(
                 match register {
                     Register::En | Register::Sw => "Near the border post",
@@ -619,18 +844,17 @@ fn address(
                 }
                 .to_string(),
             );
-            if let Some(h) = hood {
-                parts.push(h.to_string());
-            }
         }
-        _ => {
-            if hood.is_none() || chance(rng, 60) {
-                parts.push(pick(rng, country.streets).to_string());
+        _ => match street {
+            Some(street) => parts.push(street.to_string()),
+            None if hood.is_none() || chance(rng, 60) => {
+                parts.push(pick(rng, country.streets).to_string())
             }
-            if let Some(h) = hood {
-                parts.push(h.to_string());
-            }
-        }
+            None => {}
+        },
+    }
+    if let Some(h) = hood {
+        parts.push(h.to_string());
     }
     if !parts.iter().any(|p| p.contains(place.name)) {
         parts.push(place.name.to_string());
@@ -643,8 +867,17 @@ fn fees(rng: &mut ChaCha8Rng, kind: Fk, sector: Sector, country: &Country) -> St
     let (low, high) = (country.fee_low, country.fee_high);
     let insured = country.insurance;
     match (kind, sector) {
-        (Fk::Pharmacy, _) => pick(rng, &["Medicines at pharmacy prices", "Prescription and over-the-counter medicines at shop prices"]).to_string(),
-        (Fk::Laboratory, Sector::Private) => format!("Tests from {cur} {low}; price list at reception"),
+        (Fk::Pharmacy, _) => pick(
+            rng,
+            &[
+                "Medicines at pharmacy prices",
+                "Prescription and over-the-counter medicines at shop prices",
+            ],
+        )
+        .to_string(),
+        (Fk::Laboratory, Sector::Private) => {
+            format!("Tests from {cur} {low}; price list at reception")
+        }
         (Fk::Laboratory, _) => format!("Tests from {cur} {low}"),
         (_, Sector::Private) => match insured {
             Some(ins) if chance(rng, 50) => format!("Consultation {cur} {high}; {ins} accepted"),
@@ -691,7 +924,10 @@ fn describe(
         out.push_str(" Also goes out to communities.");
     }
     if !interpreted.is_empty() {
-        let names: Vec<&str> = interpreted.iter().filter_map(|c| orgs::language_name(c)).collect();
+        let names: Vec<&str> = interpreted
+            .iter()
+            .filter_map(|c| orgs::language_name(c))
+            .collect();
         out.push_str(&format!(" Interpreters for {}.", join_and(&names)));
     }
     out
@@ -709,10 +945,22 @@ fn join_and(items: &[&str]) -> String {
 /// mirrored back across any coast, lake shore or border line. Kilometres become degrees with
 /// a series for the cosine, and the result is rounded to six decimals (about 0.1 m).
 fn scatter(rng: &mut ChaCha8Rng, place: &Place) -> (f64, f64) {
+    let (east, north) = offset_km(rng, place);
+    let lat = place.lat + north / 110.574;
+    let lon = place.lon + east / (111.320 * cos_deg(place.lat));
+    (
+        round6(lat.clamp(-90.0, 90.0)),
+        round6(lon.clamp(-180.0, 180.0)),
+    )
+}
+
+/// Kilometres east and north of the place's centre, on the near side of its edges.
+fn offset_km(rng: &mut ChaCha8Rng, place: &Place) -> (f64, f64) {
     let sigma = place.sigma() * if chance(rng, 20) { 2.5 } else { 1.0 };
     let mut east = gauss(rng) * sigma;
     let mut north = gauss(rng) * sigma;
-    for _ in 0..3 {
+    // Mirroring across one line can cross another at a corner; a few rounds settle it.
+    for _ in 0..4 {
         for edge in place.edges {
             let (ux, uy) = edge.dir.unit();
             let along = east * ux + north * uy;
@@ -723,9 +971,7 @@ fn scatter(rng: &mut ChaCha8Rng, place: &Place) -> (f64, f64) {
             }
         }
     }
-    let lat = place.lat + north / 110.574;
-    let lon = place.lon + east / (111.320 * cos_deg(place.lat));
-    (round6(lat.clamp(-90.0, 90.0)), round6(lon.clamp(-180.0, 180.0)))
+    (east, north)
 }
 
 /// A standard normal deviate as the sum of twelve uniforms less six (Irwin–Hall): plain
@@ -743,7 +989,10 @@ fn gauss(rng: &mut ChaCha8Rng) -> f64 {
 fn cos_deg(deg: f64) -> f64 {
     let x = deg * (std::f64::consts::PI / 180.0);
     let x2 = x * x;
-    1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0 * (1.0 - x2 / 90.0 * (1.0 - x2 / 132.0)))))
+    1.0 - x2 / 2.0
+        * (1.0
+            - x2 / 12.0
+                * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0 * (1.0 - x2 / 90.0 * (1.0 - x2 / 132.0)))))
 }
 
 fn round6(v: f64) -> f64 {
@@ -812,21 +1061,72 @@ mod tests {
 
     #[test]
     fn french_and_portuguese_contract_de() {
-        assert_eq!(fill("Centre de Santé de {}", "Uvira", "", Register::Fr), "Centre de Santé d'Uvira");
-        assert_eq!(fill("Centre de Santé de {}", "Gisenyi", "", Register::Fr), "Centre de Santé de Gisenyi");
-        assert_eq!(fill("Centre de Santé de {}", "Quartier 7", "", Register::Fr), "Centre de Santé du Quartier 7");
-        assert_eq!(fill("Hospital Geral de {}", "Beira", "", Register::Pt), "Hospital Geral da Beira");
-        assert_eq!(fill("Centro de Saúde de {}", "Chamanculo", "", Register::Pt), "Centro de Saúde do Chamanculo");
-        assert_eq!(fill("Posto de Saúde de {}", "Ressano Garcia", "", Register::Pt), "Posto de Saúde de Ressano Garcia");
-        assert_eq!(fill("Pharmacie {b}", "Goma", "La Grâce", Register::Fr), "Pharmacie La Grâce");
-        assert_eq!(led_by("MSF", "Clinique Mobile", "Uvira", Register::Fr), "Clinique Mobile MSF d'Uvira");
-        assert_eq!(led_by("IOM", "Migrant Health Point", "Moyale", Register::En), "IOM Migrant Health Point Moyale");
+        assert_eq!(
+            fill("Centre de Santé de {}", "Uvira", "", Register::Fr),
+            "Centre de Santé d'Uvira"
+        );
+        assert_eq!(
+            fill("Centre de Santé de {}", "Gisenyi", "", Register::Fr),
+            "Centre de Santé de Gisenyi"
+        );
+        assert_eq!(
+            fill("Centre de Santé de {}", "Quartier 7", "", Register::Fr),
+            "Centre de Santé du Quartier 7"
+        );
+        assert_eq!(
+            fill("Hospital Geral de {}", "Beira", "", Register::Pt),
+            "Hospital Geral da Beira"
+        );
+        assert_eq!(
+            fill("Centro de Saúde de {}", "Chamanculo", "", Register::Pt),
+            "Centro de Saúde do Chamanculo"
+        );
+        assert_eq!(
+            fill("Posto de Saúde de {}", "Ressano Garcia", "", Register::Pt),
+            "Posto de Saúde de Ressano Garcia"
+        );
+        assert_eq!(
+            fill("Pharmacie {b}", "Goma", "La Grâce", Register::Fr),
+            "Pharmacie La Grâce"
+        );
+        assert_eq!(
+            led_by("MSF", "Clinique Mobile", "Uvira", Register::Fr),
+            "Clinique Mobile MSF d'Uvira"
+        );
+        assert_eq!(
+            led_by("IOM", "Migrant Health Point", "Moyale", Register::En),
+            "IOM Migrant Health Point Moyale"
+        );
     }
 
     #[test]
     fn the_cosine_series_matches_the_library_over_the_gazetteer() {
         for deg in [-34.0, -26.2, -4.0, 0.0, 3.5, 9.0, 13.5] {
-            assert!((cos_deg(deg) - f64::to_radians(deg).cos()).abs() < 1e-12, "{deg}");
+            assert!(
+                (cos_deg(deg) - f64::to_radians(deg).cos()).abs() < 1e-12,
+                "{deg}"
+            );
+        }
+    }
+
+    #[test]
+    fn services_stay_on_the_near_side_of_coasts_and_borders() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for place in places().iter().filter(|p| !p.edges.is_empty()) {
+            let mut crossed = 0;
+            for _ in 0..2000 {
+                let (east, north) = offset_km(&mut rng, place);
+                let outside = place.edges.iter().any(|e| {
+                    let (ux, uy) = e.dir.unit();
+                    east * ux + north * uy > e.km + 1e-9
+                });
+                crossed += u32::from(outside);
+            }
+            assert_eq!(
+                crossed, 0,
+                "{}: points beyond its coast or border",
+                place.name
+            );
         }
     }
 

@@ -161,9 +161,7 @@ pub(crate) static NGOS: &[Ngo] = &[
             "Humanidade & Inclusão",
         ],
         short: "HI",
-        countries: &[
-            "KE", "UG", "RW", "BI", "SS", "SO", "ET", "CD", "MZ", "MG",
-        ],
+        countries: &["KE", "UG", "RW", "BI", "SS", "SO", "ET", "CD", "MZ", "MG"],
         kinds: &[Disability, Mental],
     },
     Ngo {
