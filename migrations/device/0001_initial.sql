@@ -34,34 +34,47 @@ CREATE TABLE service (
 -- by every language beyond the 62nd and then needs an exact check.
 CREATE TABLE language (
     code TEXT PRIMARY KEY,
-    bit  INTEGER NOT NULL UNIQUE
+    bit  INTEGER NOT NULL
 ) STRICT;
 
--- R*Tree over service points, with the filter masks as auxiliary columns so candidates are
--- filtered without touching the service table.
-CREATE VIRTUAL TABLE service_geo USING rtree(
-    id, min_lat, max_lat, min_lon, max_lon,
-    +lat, +lon, +cat_mask, +lang_mask, +flags
-);
+-- R*Tree over service points (32-bit float boxes, rounded outwards), and beside it a compact
+-- copy of what the near-me walk checks: exact position and filter masks. The walk orders
+-- candidates by their box and reads service_point only for those it has to decide on.
+CREATE VIRTUAL TABLE service_geo USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+
+CREATE TABLE service_point (
+    rowid     INTEGER PRIMARY KEY,
+    lat       REAL NOT NULL,
+    lon       REAL NOT NULL,
+    cat_mask  INTEGER NOT NULL,
+    lang_mask INTEGER NOT NULL,
+    flags     INTEGER NOT NULL
+) STRICT;
 
 -- Full-text index over names, organisations and addresses; accents and case folded.
 CREATE VIRTUAL TABLE service_fts USING fts5(
     name, organization, address,
     content = 'service', content_rowid = 'rowid',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2'
 );
+-- Relevance weighs a match in the name above the organisation, and both above the address.
+INSERT INTO service_fts(service_fts, rank) VALUES ('rank', 'bm25(10.0, 3.0, 1.0)');
 
 CREATE TRIGGER service_ai AFTER INSERT ON service BEGIN
     INSERT INTO service_fts(rowid, name, organization, address)
     VALUES (new.rowid, new.name, new.organization, new.address);
-    INSERT INTO service_geo(id, min_lat, max_lat, min_lon, max_lon, lat, lon, cat_mask, lang_mask, flags)
-    VALUES (new.rowid, new.lat, new.lat, new.lon, new.lon, new.lat, new.lon, new.cat_mask, new.lang_mask, new.flags);
+    INSERT INTO service_geo(id, min_lat, max_lat, min_lon, max_lon)
+    VALUES (new.rowid, new.lat, new.lat, new.lon, new.lon);
+    INSERT INTO service_point(rowid, lat, lon, cat_mask, lang_mask, flags)
+    VALUES (new.rowid, new.lat, new.lon, new.cat_mask, new.lang_mask, new.flags);
 END;
 
 CREATE TRIGGER service_ad AFTER DELETE ON service BEGIN
     INSERT INTO service_fts(service_fts, rowid, name, organization, address)
     VALUES ('delete', old.rowid, old.name, old.organization, old.address);
     DELETE FROM service_geo WHERE id = old.rowid;
+    DELETE FROM service_point WHERE rowid = old.rowid;
 END;
 
 CREATE TRIGGER service_au AFTER UPDATE ON service BEGIN
@@ -70,10 +83,12 @@ CREATE TRIGGER service_au AFTER UPDATE ON service BEGIN
     INSERT INTO service_fts(rowid, name, organization, address)
     VALUES (new.rowid, new.name, new.organization, new.address);
     UPDATE service_geo
-       SET min_lat = new.lat, max_lat = new.lat, min_lon = new.lon, max_lon = new.lon,
-           lat = new.lat, lon = new.lon, cat_mask = new.cat_mask,
-           lang_mask = new.lang_mask, flags = new.flags
+       SET min_lat = new.lat, max_lat = new.lat, min_lon = new.lon, max_lon = new.lon
      WHERE id = new.rowid;
+    UPDATE service_point
+       SET lat = new.lat, lon = new.lon, cat_mask = new.cat_mask,
+           lang_mask = new.lang_mask, flags = new.flags
+     WHERE rowid = new.rowid;
 END;
 
 -- Outreach sessions. `doc` holds the fields of the session file as JSON and `clocks` the HLC

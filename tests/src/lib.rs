@@ -36,20 +36,31 @@ impl Run {
     /// The standard output parsed as JSON; panics with the command's output if it is not.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("not JSON ({e}):\nstdout: {}\nstderr: {}", self.stdout, self.stderr)
+            panic!(
+                "not JSON ({e}):\nstdout: {}\nstderr: {}",
+                self.stdout, self.stderr
+            )
         })
     }
 
     /// Asserts success and returns self.
     pub fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "failed:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "failed:\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts failure with a message containing `words`, and nothing on stdout.
     pub fn fails_with(self, words: &str) -> Self {
         assert_ne!(self.code, 0, "should have failed:\nstdout: {}", self.stdout);
-        assert!(self.stderr.contains(words), "wanted {words:?} in stderr: {}", self.stderr);
+        assert!(
+            self.stderr.contains(words),
+            "wanted {words:?} in stderr: {}",
+            self.stderr
+        );
         self
     }
 }
@@ -87,7 +98,11 @@ impl Device {
             .args(args)
             .env("NJIA_PASSPHRASE", passphrase)
             .env_remove("NJIA_DB")
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn njia");

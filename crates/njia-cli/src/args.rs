@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "njia", version, about = "Find migration-sensitive health services and record outreach, offline.")]
+#[command(
+    name = "njia",
+    version,
+    about = "Find migration-sensitive health services and record outreach, offline."
+)]
 pub struct Cli {
     /// The device store (an encrypted SQLite file). Default: NJIA_DB, else the platform's data folder.
     #[arg(long, global = true, env = "NJIA_DB", value_name = "PATH")]

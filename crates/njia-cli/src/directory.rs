@@ -58,7 +58,7 @@ pub fn import(db: &Option<PathBuf>, a: ImportArgs, json: bool) -> anyhow::Result
     }
     if json {
         output::json(&serde_json::json!({
-            "format": format!("{:?}", imported.format),
+            "format": imported.format.as_str(),
             "inserted": summary.inserted,
             "updated": summary.updated,
             "unchanged": summary.unchanged,
@@ -66,7 +66,7 @@ pub fn import(db: &Option<PathBuf>, a: ImportArgs, json: bool) -> anyhow::Result
         }))
     } else {
         println!(
-            "Imported {} services from {} ({:?}): {} new, {} updated, {} unchanged.",
+            "Imported {} services from {} ({}): {} new, {} updated, {} unchanged.",
             imported.services.len(),
             a.path.display(),
             imported.format,
@@ -186,7 +186,11 @@ pub fn demo_data(db: &Option<PathBuf>, a: DemoArgs, json: bool) -> anyhow::Resul
             .with_context(|| format!("cannot write {}", out.display()))?;
         njia_import::write_geojson(&services, std::io::BufWriter::new(file))?;
         if !json {
-            println!("Wrote {} demo services to {}.", services.len(), out.display());
+            println!(
+                "Wrote {} demo services to {}.",
+                services.len(),
+                out.display()
+            );
         }
         return Ok(());
     }

@@ -3,8 +3,8 @@
 
 mod args;
 mod directory;
-mod outreach;
 mod output;
+mod outreach;
 mod unlock;
 
 use std::process::ExitCode;

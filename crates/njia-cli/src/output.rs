@@ -60,14 +60,16 @@ pub fn hits(hits: &[ServiceHit]) {
         println!("No services found.");
         return;
     }
+    let indent = if hits.iter().any(|h| h.distance_m.is_some()) { 9 } else { 0 };
     for h in hits {
         let dist = h.distance_m.map(distance).unwrap_or_default();
         println!(
-            "{dist:>9}  {}  [{}]  {}  {}",
+            "{dist:>width$}  {}  [{}]  {}  {}",
             h.name,
             h.categories.join(", "),
             h.languages.join(","),
-            tags(h)
+            tags(h),
+            width = indent,
         );
         let mut second = vec![format!("id {}", h.id)];
         if let Some(p) = &h.phone {
@@ -76,6 +78,6 @@ pub fn hits(hits: &[ServiceHit]) {
         if let Some(o) = &h.opening_hours {
             second.push(o.clone());
         }
-        println!("{:>9}  {}", "", second.join(" · "));
+        println!("{:>indent$}  {}", "", second.join(" · "));
     }
 }

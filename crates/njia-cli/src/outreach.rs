@@ -24,7 +24,11 @@ fn read_input(file: &str) -> anyhow::Result<String> {
     Ok(text)
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, value: &str, choices: &str) -> anyhow::Result<T> {
+fn parse_enum<T: serde::de::DeserializeOwned>(
+    what: &str,
+    value: &str,
+    choices: &str,
+) -> anyhow::Result<T> {
     serde_json::from_value(serde_json::Value::String(value.to_string()))
         .map_err(|_| anyhow::anyhow!("{what} \"{value}\" is not one of {choices}"))
 }
@@ -42,7 +46,9 @@ pub fn log(db: &Option<PathBuf>, cmd: LogCommand, json: bool) -> anyhow::Result<
         LogCommand::Add { file } => {
             let input = SessionInput::from_json(&read_input(&file)?)?;
             let mut store = unlock::open(db)?;
-            let s = store.add_session(input).context("the session was not saved")?;
+            let s = store
+                .add_session(input)
+                .context("the session was not saved")?;
             if json {
                 output::json(&s)
             } else {
@@ -68,7 +74,9 @@ pub fn log(db: &Option<PathBuf>, cmd: LogCommand, json: bool) -> anyhow::Result<
                     s.id,
                     s.started_at.format("%Y-%m-%d %H:%M"),
                     s.status.as_str(),
-                    serde_json::to_value(s.activity)?.as_str().unwrap_or_default(),
+                    serde_json::to_value(s.activity)?
+                        .as_str()
+                        .unwrap_or_default(),
                     s.total_reached,
                     s.referrals.len(),
                     s.place.as_deref().unwrap_or("")
@@ -83,7 +91,9 @@ pub fn log(db: &Option<PathBuf>, cmd: LogCommand, json: bool) -> anyhow::Result<
         LogCommand::Edit { id, file } => {
             let input = SessionInput::from_json(&read_input(&file)?)?;
             let mut store = unlock::open(db)?;
-            let s = store.edit_session(&id, input).context("the session was not changed")?;
+            let s = store
+                .edit_session(&id, input)
+                .context("the session was not changed")?;
             if json {
                 output::json(&s)
             } else {
@@ -93,7 +103,9 @@ pub fn log(db: &Option<PathBuf>, cmd: LogCommand, json: bool) -> anyhow::Result<
         }
         LogCommand::Void { id, reason } => {
             let mut store = unlock::open(db)?;
-            let s = store.void_session(&id, &reason).context("the session was not voided")?;
+            let s = store
+                .void_session(&id, &reason)
+                .context("the session was not voided")?;
             if json {
                 output::json(&s)
             } else {
@@ -107,9 +119,15 @@ pub fn log(db: &Option<PathBuf>, cmd: LogCommand, json: bool) -> anyhow::Result<
 pub fn refer(db: &Option<PathBuf>, cmd: ReferCommand, json: bool) -> anyhow::Result<()> {
     const STATUSES: &str = "issued, completed, not_completed";
     match cmd {
-        ReferCommand::List { status, due, session } => {
+        ReferCommand::List {
+            status,
+            due,
+            session,
+        } => {
             let filter = ReferralFilter {
-                status: status.map(|s| parse_enum("status", &s, STATUSES)).transpose()?,
+                status: status
+                    .map(|s| parse_enum("status", &s, STATUSES))
+                    .transpose()?,
                 due_by: due.map(|d| parse_date("--due", &d)).transpose()?,
                 session_id: session,
             };
@@ -130,16 +148,24 @@ pub fn refer(db: &Option<PathBuf>, cmd: ReferCommand, json: bool) -> anyhow::Res
                     "{}  {:<13} {:<9} {:<14} {}  {}{}",
                     r.id,
                     r.status.as_str(),
-                    serde_json::to_value(r.urgency)?.as_str().unwrap_or_default(),
+                    serde_json::to_value(r.urgency)?
+                        .as_str()
+                        .unwrap_or_default(),
                     r.reason,
                     r.client_code.as_deref().unwrap_or("-"),
                     service,
-                    r.follow_up_on.map(|d| format!("  follow up {d}")).unwrap_or_default()
+                    r.follow_up_on
+                        .map(|d| format!("  follow up {d}"))
+                        .unwrap_or_default()
                 );
             }
             Ok(())
         }
-        ReferCommand::Update { id, status, follow_up_on } => {
+        ReferCommand::Update {
+            id,
+            status,
+            follow_up_on,
+        } => {
             let update = ReferralUpdate {
                 status: status
                     .map(|s| parse_enum::<ReferralStatus>("status", &s, STATUSES))
@@ -154,7 +180,9 @@ pub fn refer(db: &Option<PathBuf>, cmd: ReferCommand, json: bool) -> anyhow::Res
                 bail!("nothing to update: give --status or --follow-up-on");
             }
             let mut store = unlock::open(db)?;
-            let r = store.update_referral(&id, &update).context("the referral was not changed")?;
+            let r = store
+                .update_referral(&id, &update)
+                .context("the referral was not changed")?;
             if json {
                 output::json(&r)
             } else {
@@ -188,7 +216,10 @@ pub fn status(db: &Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     println!("Device       {}", store.device_id());
     println!("Services     {services}");
     println!("Pending      {} operation(s) not yet synced", log.pending);
-    println!("Server       {}", server.as_deref().unwrap_or("not enrolled"));
+    println!(
+        "Server       {}",
+        server.as_deref().unwrap_or("not enrolled")
+    );
     println!("Last sync    {}", last_sync.as_deref().unwrap_or("never"));
     if let Some(e) = last_error {
         println!("Last error   {e}");

@@ -18,7 +18,8 @@ pub fn open(db: &Option<PathBuf>) -> anyhow::Result<Store> {
             .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     let passphrase = passphrase(&path)?;
-    Store::open(&path, &passphrase).with_context(|| format!("cannot open the store {}", path.display()))
+    Store::open(&path, &passphrase)
+        .with_context(|| format!("cannot open the store {}", path.display()))
 }
 
 fn default_path() -> anyhow::Result<PathBuf> {

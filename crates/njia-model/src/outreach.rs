@@ -506,6 +506,9 @@ mod tests {
         "2026-11-25T12:00:00Z".parse().unwrap()
     }
 
+    /// A change to the example session.
+    type Edit = Box<dyn FnOnce(&mut Value)>;
+
     fn refuse(edit: impl FnOnce(&mut Value)) -> String {
         let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
         edit(&mut v);
@@ -531,7 +534,7 @@ mod tests {
 
     #[test]
     fn every_rule_refuses_in_words() {
-        let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+        let cases: Vec<(Edit, &str)> = vec![
             (
                 Box::new(|v| v["reached"][0]["count"] = (-3).into()),
                 "reached[0].count is -3; a count cannot be negative",

@@ -94,6 +94,15 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Runs a read of several statements inside one read transaction: one consistent
+    /// snapshot, and the file locks taken once instead of once per statement.
+    pub(crate) fn read<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f()?;
+        tx.finish()?;
+        Ok(out)
+    }
+
     /// Reads a free-form setting kept in the store (server address, cursors…).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         meta_get(&self.conn, key)

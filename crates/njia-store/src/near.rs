@@ -23,7 +23,19 @@ use crate::{Result, Store};
 /// Default number of results, as in the CLI contract.
 pub const DEFAULT_LIMIT: usize = 20;
 /// Radius of the first look: in a city it already holds the 20 nearest.
-const FIRST_RADIUS_M: f64 = 1_500.0;
+const FIRST_RADIUS_M: f64 = 2_000.0;
+/// Bound on the difference between the distance to an R*Tree box's centre and to the point
+/// it holds: boxes are float32 rounded outwards, a few metres across at most.
+const BOX_SLACK_M: f64 = 10.0;
+
+/// What the walk reads of a service to decide on it.
+pub(crate) struct PointRow {
+    lat: f64,
+    lon: f64,
+    cat_mask: i64,
+    lang_mask: i64,
+    flags: i64,
+}
 
 /// Which services qualify, whatever their distance.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -110,73 +122,140 @@ impl Store {
     /// The services nearest to the query point that pass its filters, nearest first, with
     /// `distance_m` set.
     pub fn near(&self, q: &NearQuery) -> Result<Vec<ServiceHit>> {
+        self.read(|| self.near_in_snapshot(q))
+    }
+
+    fn near_in_snapshot(&self, q: &NearQuery) -> Result<Vec<ServiceHit>> {
         let max_r = check_radius(q.radius_m)?;
         let c = self.compile(&q.filter)?;
         if q.limit == 0 || c.impossible {
             return Ok(Vec::new());
         }
-        let mut checked: HashMap<i64, bool> = HashMap::new();
+        let found = self.walk(q.point, max_r, q.limit, &|_| true, &mut |rowid, row| {
+            if (c.cat_mask != 0 && row.cat_mask & c.cat_mask == 0)
+                || (c.lang_mask != 0 && row.lang_mask & c.lang_mask == 0)
+                || row.flags & c.flags != c.flags
+            {
+                return Ok(false);
+            }
+            self.passes_post_filters(rowid, &c)
+        })?;
+        self.hits(&found, c.open_at.is_some())
+    }
+
+    /// The `limit` services of `among` nearest to `p`, nearest first: text matches ranked by
+    /// distance without reading the position of every match.
+    pub(crate) fn nearest_of(
+        &self,
+        p: Point,
+        among: &HashSet<i64>,
+        limit: usize,
+    ) -> Result<Vec<(i64, f64)>> {
+        self.walk(
+            p,
+            MAX_DISTANCE_M,
+            limit,
+            &|rowid| among.contains(&rowid),
+            &mut |_, _| Ok(true),
+        )
+    }
+
+    /// The core of near-me: R*Tree boxes in a circle that grows until `limit` services are
+    /// accepted (or the circle reaches `max_r`). Boxes are ordered by the distance of their
+    /// centre, which is within [`BOX_SLACK_M`] of the exact one, so only the services that
+    /// could still make the list are read and decided on; each is decided once. `eligible`
+    /// is asked before the row is read, `accept` after.
+    fn walk(
+        &self,
+        p: Point,
+        max_r: f64,
+        limit: usize,
+        eligible: &dyn Fn(i64) -> bool,
+        accept: &mut dyn FnMut(i64, &PointRow) -> Result<bool>,
+    ) -> Result<Vec<(i64, f64)>> {
+        let mut point_stmt = self.conn.prepare_cached(
+            "SELECT lat, lon, cat_mask, lang_mask, flags FROM service_point WHERE rowid = ?1",
+        )?;
+        let mut decided: HashMap<i64, Option<f64>> = HashMap::new();
         let mut r = FIRST_RADIUS_M.min(max_r);
         loop {
-            let candidates = self.candidates(q.point, r, &c)?;
-            let mut found = Vec::with_capacity(q.limit);
-            for &(rowid, d) in &candidates {
-                if self.passes_post_filters(rowid, &c, &mut checked)? {
-                    found.push((rowid, d));
-                    if found.len() == q.limit {
-                        break;
-                    }
+            let mut found: Vec<(i64, f64)> = Vec::with_capacity(limit + 1);
+            for (rowid, approx) in self.boxes_within(p, r)? {
+                if found.len() == limit && approx - BOX_SLACK_M > found[limit - 1].1 {
+                    break;
                 }
+                let exact = match decided.get(&rowid) {
+                    Some(d) => *d,
+                    None if !eligible(rowid) => {
+                        decided.insert(rowid, None);
+                        None
+                    }
+                    None => {
+                        let row = point_stmt.query_row([rowid], |r| {
+                            Ok(PointRow {
+                                lat: r.get(0)?,
+                                lon: r.get(1)?,
+                                cat_mask: r.get(2)?,
+                                lang_mask: r.get(3)?,
+                                flags: r.get(4)?,
+                            })
+                        })?;
+                        let d = accept(rowid, &row)?.then(|| {
+                            distance_m(
+                                p,
+                                Point {
+                                    lat: row.lat,
+                                    lon: row.lon,
+                                },
+                            )
+                        });
+                        decided.insert(rowid, d);
+                        d
+                    }
+                };
+                let Some(d) = exact.filter(|d| *d <= r) else {
+                    continue;
+                };
+                let at = found.partition_point(|&(id, fd)| (fd, id) < (d, rowid));
+                found.insert(at, (rowid, d));
+                found.truncate(limit);
             }
-            if found.len() >= q.limit || r >= max_r {
-                return self.hits(&found, c.open_at.is_some());
+            if found.len() >= limit || r >= max_r {
+                return Ok(found);
             }
             // Grow the circle by what its density suggests, at least doubling it.
-            let want = q.limit as f64 / found.len().max(1) as f64;
             let factor = if found.is_empty() {
                 4.0
             } else {
-                (want.sqrt() * 1.3).max(2.0)
+                ((limit as f64 / found.len() as f64).sqrt() * 1.3).max(2.0)
             };
             r = (r * factor).min(max_r);
         }
     }
 
-    /// Services whose box and masks match, within `r` of `p`, sorted by distance.
-    fn candidates(&self, p: Point, r: f64, c: &Compiled) -> Result<Vec<(i64, f64)>> {
+    /// R*Tree entries whose box may hold a point within `r` of `p`, with the distance to the
+    /// box centre, nearest first. Reads only the index, never a row.
+    fn boxes_within(&self, p: Point, r: f64) -> Result<Vec<(i64, f64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, lat, lon FROM service_geo
-              WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4
-                AND (?5 = 0 OR (cat_mask & ?5) != 0)
-                AND (?6 = 0 OR (lang_mask & ?6) != 0)
-                AND (flags & ?7) = ?7",
+            "SELECT id, min_lat, max_lat, min_lon, max_lon FROM service_geo
+              WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
         )?;
         let boxes = bounding_boxes(p, r);
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for b in &boxes {
-            let rows = stmt.query_map(
-                params![
-                    b.min_lat,
-                    b.max_lat,
-                    b.min_lon,
-                    b.max_lon,
-                    c.cat_mask,
-                    c.lang_mask,
-                    c.flags
-                ],
-                |row| {
+            let rows =
+                stmt.query_map(params![b.min_lat, b.max_lat, b.min_lon, b.max_lon], |row| {
                     Ok((
                         row.get::<_, i64>(0)?,
-                        row.get::<_, f64>(1)?,
-                        row.get::<_, f64>(2)?,
+                        (row.get::<_, f64>(1)? + row.get::<_, f64>(2)?) / 2.0,
+                        (row.get::<_, f64>(3)? + row.get::<_, f64>(4)?) / 2.0,
                     ))
-                },
-            )?;
+                })?;
             for row in rows {
                 let (id, lat, lon) = row?;
                 let d = distance_m(p, Point { lat, lon });
-                if d <= r && (boxes.len() == 1 || seen.insert(id)) {
+                if d <= r + BOX_SLACK_M && (boxes.len() == 1 || seen.insert(id)) {
                     out.push((id, d));
                 }
             }
@@ -185,18 +264,10 @@ impl Store {
         Ok(out)
     }
 
-    /// The checks the index cannot make: languages sharing a bit, and opening hours.
-    fn passes_post_filters(
-        &self,
-        rowid: i64,
-        c: &Compiled,
-        checked: &mut HashMap<i64, bool>,
-    ) -> Result<bool> {
+    /// The checks the masks cannot make: languages sharing a bit, and opening hours.
+    fn passes_post_filters(&self, rowid: i64, c: &Compiled) -> Result<bool> {
         if c.exact_languages.is_none() && c.open_at.is_none() {
             return Ok(true);
-        }
-        if let Some(v) = checked.get(&rowid) {
-            return Ok(*v);
         }
         let (languages, hours, tz): (String, Option<String>, Option<String>) = self
             .conn
@@ -212,19 +283,28 @@ impl Store {
         if let Some(at) = c.open_at {
             ok &= is_open(hours.as_deref(), tz.as_deref(), at) == Some(true);
         }
-        checked.insert(rowid, ok);
         Ok(ok)
     }
 
-    /// Full rows for the chosen services, in the given order.
+    /// Full rows for the chosen services, in the given order, with their distance if known.
     pub(crate) fn hits(&self, found: &[(i64, f64)], with_open: bool) -> Result<Vec<ServiceHit>> {
+        let rows: Vec<(i64, Option<f64>)> = found.iter().map(|&(id, d)| (id, Some(d))).collect();
+        self.rows_as_hits(&rows, with_open)
+    }
+
+    /// Full rows for the chosen services, in the given order.
+    pub(crate) fn rows_as_hits(
+        &self,
+        found: &[(i64, Option<f64>)],
+        with_open: bool,
+    ) -> Result<Vec<ServiceHit>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {HIT_COLUMNS} FROM service s WHERE s.rowid = ?1"
         ))?;
         let mut out = Vec::with_capacity(found.len());
         for &(rowid, d) in found {
             let mut hit = stmt.query_row([rowid], hit_from_row)?;
-            hit.distance_m = Some(d);
+            hit.distance_m = d;
             // Every hit passed the opening-hours filter when one was asked for.
             hit.open = with_open.then_some(true);
             out.push(hit);
@@ -235,6 +315,10 @@ impl Store {
     /// The same query answered by reading every service: the baseline the benchmarks
     /// compare [`Store::near`] against, and the oracle of the tests.
     pub fn near_by_scan(&self, q: &NearQuery) -> Result<Vec<ServiceHit>> {
+        self.read(|| self.scan_in_snapshot(q))
+    }
+
+    fn scan_in_snapshot(&self, q: &NearQuery) -> Result<Vec<ServiceHit>> {
         let max_r = check_radius(q.radius_m)?;
         let c = self.compile(&q.filter)?;
         if q.limit == 0 || c.impossible {
@@ -262,10 +346,9 @@ impl Store {
             }
         }
         all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        let mut checked = HashMap::new();
         let mut found = Vec::new();
         for (id, d) in all {
-            if self.passes_post_filters(id, &c, &mut checked)? {
+            if self.passes_post_filters(id, &c)? {
                 found.push((id, d));
                 if found.len() == q.limit {
                     break;

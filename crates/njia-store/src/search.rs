@@ -2,15 +2,19 @@
 //! accents ("sao jose" finds "Clínica São José"), every word a prefix ("gasaman" finds
 //! "CDS GASAMANZUKI"), words split on punctuation, ranked by relevance or by distance.
 
+use std::collections::HashSet;
+
 use njia_model::geo::{distance_m, Point};
 use njia_model::ValidationError;
 use rusqlite::params;
 
-use crate::directory::{hit_from_row, ServiceHit, HIT_COLUMNS};
+use crate::directory::ServiceHit;
 use crate::{Result, Store};
 
 /// Words beyond this many are ignored: nobody types a paragraph into a search box.
 const MAX_WORDS: usize = 12;
+/// Relevance is computed over at most this many matches (the first by rowid).
+const RANKED_MAX: usize = 500;
 
 /// A text search.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +40,10 @@ pub fn fts_query(text: &str) -> Option<String> {
 impl Store {
     /// Services matching the text, best first (or nearest first when a point is given).
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<ServiceHit>> {
+        self.read(|| self.search_in_snapshot(q))
+    }
+
+    fn search_in_snapshot(&self, q: &SearchQuery) -> Result<Vec<ServiceHit>> {
         let Some(fts) = fts_query(&q.text) else {
             return Err(ValidationError::new(
                 "text",
@@ -46,37 +54,53 @@ impl Store {
         if q.limit == 0 {
             return Ok(Vec::new());
         }
+        let matches = |limit: i64| -> Result<Vec<i64>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT rowid FROM service_fts WHERE service_fts MATCH ?1 LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![fts, limit], |r| r.get::<_, i64>(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+        };
         match q.near {
-            None => {
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT {HIT_COLUMNS} FROM service_fts f JOIN service s ON s.rowid = f.rowid
-                      WHERE service_fts MATCH ?1
-                      ORDER BY bm25(service_fts, 10.0, 3.0, 1.0), s.rowid
-                      LIMIT ?2"
-                ))?;
-                let hits = stmt.query_map(params![fts, q.limit as i64], hit_from_row)?;
-                Ok(hits.collect::<rusqlite::Result<_>>()?)
-            }
             Some(p) => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT s.rowid, s.lat, s.lon FROM service_fts f JOIN service s ON s.rowid = f.rowid
-                      WHERE service_fts MATCH ?1",
-                )?;
-                let rows = stmt.query_map([&fts], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, f64>(1)?,
-                        r.get::<_, f64>(2)?,
-                    ))
-                })?;
-                let mut all = Vec::new();
-                for row in rows {
-                    let (id, lat, lon) = row?;
+                // Every match, unranked: reading a doclist is cheap, ranking thousands is not.
+                // Reading each match's position costs one lookup per match; walking the
+                // R*Tree about limit × services / matches. Take the cheaper.
+                let matches = matches(-1)?;
+                if matches.len().pow(2) > q.limit * self.max_rowid()? as usize {
+                    let set: HashSet<i64> = matches.into_iter().collect();
+                    let nearest = self.nearest_of(p, &set, q.limit)?;
+                    return self.hits(&nearest, false);
+                }
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT lat, lon FROM service_point WHERE rowid = ?1")?;
+                let mut all = Vec::with_capacity(matches.len());
+                for id in matches {
+                    let (lat, lon) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                     all.push((id, distance_m(p, Point { lat, lon })));
                 }
                 all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
                 all.truncate(q.limit);
                 self.hits(&all, false)
+            }
+            None => {
+                // Rank by relevance (bm25, name first) among at most RANKED_MAX matches: when
+                // more match, the words are too common for their scores to differ usefully.
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT rowid FROM service_fts WHERE service_fts MATCH ?1
+                        AND rowid <= ?2 ORDER BY rank, rowid LIMIT ?3",
+                )?;
+                let ceiling = matches(RANKED_MAX as i64)?
+                    .get(RANKED_MAX - 1)
+                    .copied()
+                    .unwrap_or(i64::MAX);
+                let found = stmt
+                    .query_map(params![fts, ceiling, q.limit as i64], |r| {
+                        Ok((r.get::<_, i64>(0)?, None))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                self.rows_as_hits(&found, false)
             }
         }
     }

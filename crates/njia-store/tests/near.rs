@@ -244,3 +244,34 @@ fn bad_filters_are_refused_in_words() {
     q.radius_m = Some(f64::NAN);
     assert!(store.near(&q).is_err());
 }
+
+#[test]
+fn languages_beyond_the_sixty_second_are_still_matched_exactly() {
+    let (_dir, mut store) = common::temp_store();
+    // 80 made-up three-letter codes: the last 18 share one bit of the mask.
+    let codes: Vec<String> = (0..80)
+        .map(|i| {
+            format!(
+                "q{}{}",
+                (b'a' + (i / 26) as u8) as char,
+                (b'a' + (i % 26) as u8) as char
+            )
+        })
+        .collect();
+    let services: Vec<Service> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let mut s = Service::new(format!("s{i}"), format!("S {i}"), 0.001 * i as f64, 0.0);
+            s.languages = vec![code.clone()];
+            s
+        })
+        .collect();
+    store.import_services(&services, |_, _| {}).unwrap();
+    for probe in [0usize, 61, 62, 70, 79] {
+        let mut q = NearQuery::new(Point::new(0.0, 0.0).unwrap());
+        q.filter.languages = vec![codes[probe].clone()];
+        let ids: Vec<String> = store.near(&q).unwrap().into_iter().map(|h| h.id).collect();
+        assert_eq!(ids, vec![format!("s{probe}")], "language {}", codes[probe]);
+    }
+}

@@ -123,3 +123,60 @@ proptest! {
         prop_assert!(ids(&store, &q(&typed)).contains(&"target".to_string()), "{typed:?} in {name:?}");
     }
 }
+
+/// With many matches the nearest are found by walking the R*Tree; with few, by reading each
+/// match's position. Both must give what a brute force gives.
+#[test]
+fn search_near_a_point_equals_a_brute_force_with_many_or_few_matches() {
+    let (_d, mut store) = common::temp_store();
+    let mut services = Vec::new();
+    for i in 0..3_000u32 {
+        // A deterministic scatter over a wide area, some of it across the antimeridian.
+        let lat = ((i * 7919) % 1_000) as f64 / 10.0 - 50.0;
+        let lon = ((i * 104_729) % 3_600) as f64 / 10.0 - 180.0;
+        let name = if i % 97 == 0 {
+            format!("Rare Kliniki {i}")
+        } else {
+            format!("Health Post {i}")
+        };
+        services.push(Service::new(format!("h{i}"), name, lat, lon));
+    }
+    store.import_services(&services, |_, _| {}).unwrap();
+    for (text, lat, lon) in [
+        ("health", -1.28, 36.82),
+        ("rare", -1.28, 36.82),
+        ("health post", 10.0, 179.95),
+        ("kliniki", -49.0, -179.0),
+    ] {
+        let p = Point::new(lat, lon).unwrap();
+        let got: Vec<String> = store
+            .search(&SearchQuery {
+                text: text.into(),
+                near: Some(p),
+                limit: 20,
+            })
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        let first_word = text.split(' ').next().unwrap();
+        let mut want: Vec<(f64, usize)> = services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.name.to_lowercase().contains(first_word))
+            .map(|(i, s)| {
+                (
+                    njia_model::geo::distance_m(p, Point::new(s.lat, s.lon).unwrap()),
+                    i,
+                )
+            })
+            .collect();
+        want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let want: Vec<String> = want
+            .iter()
+            .take(20)
+            .map(|(_, i)| services[*i].id.clone())
+            .collect();
+        assert_eq!(got, want, "{text} near {lat},{lon}");
+    }
+}
