@@ -60,7 +60,11 @@ pub fn hits(hits: &[ServiceHit]) {
         println!("No services found.");
         return;
     }
-    let indent = if hits.iter().any(|h| h.distance_m.is_some()) { 9 } else { 0 };
+    let indent = if hits.iter().any(|h| h.distance_m.is_some()) {
+        9
+    } else {
+        0
+    };
     for h in hits {
         let dist = h.distance_m.map(distance).unwrap_or_default();
         println!(

@@ -19,5 +19,6 @@ pub mod ops;
 pub mod outreach;
 pub mod service;
 pub mod taxonomy;
+pub mod wire;
 
 pub use error::ValidationError;

@@ -1,0 +1,206 @@
+//! The sync protocol's messages (DESIGN §3, docs/sync.md): what a device and the server send
+//! each other over HTTP. Shared by both sides so they cannot drift; a change here is a
+//! protocol change and needs a golden test update and a note in docs/sync.md.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::ops::Operation;
+use crate::service::Service;
+
+/// Every path of the HTTP API starts with this.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// What a device may see and do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A CHW: sees the directory of their regions and their own outreach.
+    Worker,
+    /// Also sees, and may edit, the outreach of their team.
+    Supervisor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Worker => "worker",
+            Self::Supervisor => "supervisor",
+        }
+    }
+}
+
+/// `POST /api/v1/enroll`: a device trades a one-time code for its identity and token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollRequest {
+    pub code: String,
+    /// A label for the office's device list ("Amina's tablet" is fine: staff are named,
+    /// migrants never are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_label: Option<String>,
+}
+
+/// The answer to an enrolment: keep the token secret; the server keeps only its hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: Uuid,
+    pub token: String,
+    pub worker: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    pub role: Role,
+    /// ISO 3166 country codes whose directory the device receives.
+    pub regions: Vec<String>,
+    pub server_time: DateTime<Utc>,
+}
+
+/// A CHW's proposal to fix a directory entry. Never an edit: staff accept or reject it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// Chosen by the device: the idempotency key.
+    pub id: Uuid,
+    pub service_id: String,
+    /// The field of the service the correction is about (`phone`, `opening_hours`…), or
+    /// `closed` when the service no longer exists.
+    pub field: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub note: String,
+    /// The service version the CHW was looking at: a correction of an old version is
+    /// flagged for review, never merged blindly.
+    pub based_on_version: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/sync`: one round of push and pull in a single exchange, so a sync with
+/// nothing to do costs one small request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    /// This device's operations after the last idx the server acknowledged, in idx order.
+    #[serde(default)]
+    pub ops: Vec<Operation>,
+    /// Where this device's copy of the change feed stands (0 for nothing yet).
+    #[serde(default)]
+    pub cursor: i64,
+    /// Corrections not yet acknowledged.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+    /// Largest response the device wants, in uncompressed bytes of JSON (the server caps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<u64>,
+}
+
+/// A directory service as the feed carries it: the service and its server version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceVersion {
+    #[serde(flatten)]
+    pub service: Service,
+    pub version: i64,
+}
+
+/// One page of the change feed: everything the device may see that changed after its
+/// cursor, up to the page's size.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// Services added or changed, each in its latest version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceVersion>,
+    /// Ids of services removed from the directory (or out of the device's regions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+    /// Outreach operations of other devices (and supervisors) this device may see.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ops: Vec<Operation>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.removed.is_empty() && self.ops.is_empty()
+    }
+}
+
+/// The answer to a sync round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// The highest idx of this device's log the server holds, with no gap before it. The
+    /// device may forget everything up to here.
+    pub acked_idx: i64,
+    /// Ids of the corrections of the request that the server holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections_acked: Vec<Uuid>,
+    pub changes: Changes,
+    /// The cursor to send next time; apply `changes` and store it in one transaction.
+    pub cursor: i64,
+    /// More changes wait: ask again right away.
+    pub more: bool,
+    pub server_time: DateTime<Utc>,
+}
+
+/// Every 4xx/5xx body: what went wrong in words, and a stable code for programs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: String,
+    /// `revoked`, `unauthorized`, `invalid`, `gap`, `code_used`, `code_expired`, `too_large`,
+    /// `not_found`, `internal`.
+    pub code: String,
+    /// With `gap`: the idx the server holds up to, so the device resends from there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acked_idx: Option<i64>,
+}
+
+/// `GET /api/v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hlc::Hlc;
+    use crate::ops::OpKind;
+
+    /// Frozen wire shape: if this test has to change, the protocol changed.
+    #[test]
+    fn sync_request_golden() {
+        let node = Uuid::from_u128(1);
+        let op = Operation {
+            device_id: node,
+            idx: 1,
+            op_id: Uuid::from_u128(2),
+            hlc: Hlc {
+                wall_ms: 1_764_000_000_000,
+                counter: 0,
+                node,
+            },
+            kind: OpKind::SessionVoid,
+            entity_id: Uuid::from_u128(3),
+            payload: serde_json::json!({"status": "voided"})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        };
+        let req = SyncRequest {
+            ops: vec![op],
+            cursor: 42,
+            corrections: vec![],
+            max_bytes: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&req).unwrap(),
+            r#"{"ops":[{"device_id":"00000000-0000-0000-0000-000000000001","idx":1,"op_id":"00000000-0000-0000-0000-000000000002","hlc":"001764000000000-0000000000-00000000000000000000000000000001","kind":"session.void","entity_id":"00000000-0000-0000-0000-000000000003","payload":{"status":"voided"}}],"cursor":42,"corrections":[]}"#
+        );
+    }
+
+    #[test]
+    fn unknown_request_fields_are_refused() {
+        assert!(serde_json::from_str::<SyncRequest>(r#"{"cursor":0,"evil":1}"#).is_err());
+        assert!(serde_json::from_str::<EnrollRequest>(r#"{"code":"x"}"#).is_ok());
+    }
+}

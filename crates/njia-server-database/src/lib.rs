@@ -1,0 +1,248 @@
+//! What the Njia server needs from its storage, as one trait, so the HTTP layer is written
+//! once and SQLite (the default, one file in the data folder) and PostgreSQL (a field office
+//! with many devices) are interchangeable. The server is generic over it
+//! (`router::<D: Database>`); `main` picks the backend from the database URL.
+//!
+//! The rules every backend keeps (and the conformance suite in [`testsuite`] checks):
+//! - pushes are idempotent on `(device_id, idx)`; a batch is stored and applied in one
+//!   transaction; the acknowledged idx is the highest with no gap before it;
+//! - every directory change and every stored operation gets the next value of one global
+//!   sequence, and sequence values become visible in order (writers serialise on it), so a
+//!   device's cursor never skips a change;
+//! - outreach records are their operations merged field by field by HLC
+//!   (`njia_model::ops::apply_patch`), whatever order operations arrive in;
+//! - tokens and enrolment codes are stored only as hashes (callers pass hashes).
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use njia_model::ops::Operation;
+use njia_model::service::Service;
+use njia_model::wire::{Changes, Correction, Role, ServiceVersion};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+#[cfg(feature = "testsuite")]
+pub mod testsuite;
+
+/// What can go wrong in storage, in words the HTTP layer can pass on.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("this enrolment code is not known")]
+    CodeUnknown,
+    #[error("this enrolment code was already used")]
+    CodeUsed,
+    #[error("this enrolment code expired at {0}")]
+    CodeExpired(DateTime<Utc>),
+    /// The pushed operations do not continue the stored log.
+    #[error("operations must continue from idx {}", acked + 1)]
+    Gap { acked: i64 },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: String },
+    /// A failure of the backend itself (I/O, connection, constraint), logged by the server
+    /// and never shown to clients.
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// An enrolled device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    pub id: Uuid,
+    pub worker: String,
+    pub team: Option<String>,
+    pub role: Role,
+    /// ISO 3166 country codes; empty means every region.
+    pub regions: Vec<String>,
+    pub label: Option<String>,
+    pub enrolled_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// The highest idx of its log the server holds.
+    pub acked_idx: i64,
+}
+
+/// A one-time enrolment code being issued (its hash; the code itself is shown once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEnrollment {
+    pub code_hash: String,
+    pub worker: String,
+    pub team: Option<String>,
+    pub role: Role,
+    pub regions: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A device being created by redeeming a code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDevice {
+    pub id: Uuid,
+    pub token_hash: String,
+    pub label: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// Kind of outreach record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Session,
+    Referral,
+}
+
+/// An outreach record in its current, merged state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutreachRecord {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    /// The device that created it.
+    pub device_id: Uuid,
+    /// The worker and team it belongs to (of the creating device).
+    pub worker: String,
+    pub team: Option<String>,
+    /// How many operations changed it.
+    pub version: i64,
+    /// Its fields, as the device's session file has them (DESIGN §5).
+    pub fields: Map<String, Value>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Review state of a correction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionStatus {
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+/// A correction as the office reviews it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionRecord {
+    #[serde(flatten)]
+    pub correction: Correction,
+    pub device_id: Uuid,
+    pub worker: String,
+    pub status: CorrectionStatus,
+    /// The service changed since the version the CHW saw: review by hand.
+    pub stale: bool,
+    pub received_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// One page of a device's change feed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedPage {
+    pub changes: Changes,
+    pub cursor: i64,
+    pub more: bool,
+}
+
+/// The server's storage. Every method is one transaction.
+pub trait Database: Clone + Send + Sync + 'static {
+    /// Inserts or updates services by id (all or nothing); each changed service gets the
+    /// next sequence value and its version goes up by one.
+    fn import_services(
+        &self,
+        services: Vec<Service>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<ImportSummary>> + Send;
+
+    /// Removes services from the directory (a tombstone goes down the feed).
+    fn remove_services(
+        &self,
+        ids: Vec<String>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<u64>> + Send;
+
+    /// One service in its current version.
+    fn service(&self, id: &str) -> impl Future<Output = DbResult<Option<ServiceVersion>>> + Send;
+
+    /// Every service not removed, for exports.
+    fn services(&self) -> impl Future<Output = DbResult<Vec<ServiceVersion>>> + Send;
+
+    fn create_enrollment(&self, e: NewEnrollment) -> impl Future<Output = DbResult<()>> + Send;
+
+    /// Redeems a code once: creates the device with the code's worker, team, role and
+    /// regions. Errors: [`DbError::CodeUnknown`], [`DbError::CodeUsed`], [`DbError::CodeExpired`].
+    fn redeem_enrollment(
+        &self,
+        code_hash: &str,
+        device: NewDevice,
+    ) -> impl Future<Output = DbResult<DeviceRecord>> + Send;
+
+    /// The device holding this token (revoked ones included: the caller says "revoked").
+    fn device_by_token(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = DbResult<Option<DeviceRecord>>> + Send;
+
+    fn devices(&self) -> impl Future<Output = DbResult<Vec<DeviceRecord>>> + Send;
+
+    /// Revokes a device; false if it was already revoked. [`DbError::NotFound`] if unknown.
+    fn revoke_device(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<bool>> + Send;
+
+    /// Stores and applies a device's operations (sorted by idx, all of this device) and
+    /// returns the acknowledged idx. Operations at or below the stored idx are ignored;
+    /// a batch starting after a gap is [`DbError::Gap`]; operations the device may not
+    /// write (another team's records) are stored for audit but not applied.
+    fn push_ops(
+        &self,
+        device: &DeviceRecord,
+        ops: Vec<Operation>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<i64>> + Send;
+
+    /// The page of the change feed after `cursor` this device may see: services of its
+    /// regions, outreach operations of its records (its worker's; its team's for a
+    /// supervisor) written by other devices. At most about `max_bytes` of JSON.
+    fn changes(
+        &self,
+        device: &DeviceRecord,
+        cursor: i64,
+        max_bytes: usize,
+    ) -> impl Future<Output = DbResult<FeedPage>> + Send;
+
+    /// Every outreach record in its current state.
+    fn outreach(&self) -> impl Future<Output = DbResult<Vec<OutreachRecord>>> + Send;
+
+    /// Stores corrections (idempotent on id) and returns the ids now held.
+    fn add_corrections(
+        &self,
+        device: &DeviceRecord,
+        corrections: Vec<Correction>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<Vec<Uuid>>> + Send;
+
+    fn corrections(
+        &self,
+        status: Option<CorrectionStatus>,
+    ) -> impl Future<Output = DbResult<Vec<CorrectionRecord>>> + Send;
+
+    /// Accepts (applying the value to the service: a directory change) or rejects a pending
+    /// correction.
+    fn decide_correction(
+        &self,
+        id: Uuid,
+        accept: bool,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<CorrectionRecord>> + Send;
+}
