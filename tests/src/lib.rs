@@ -1,11 +1,13 @@
 //! Helpers for end-to-end tests: find the workspace's built binaries and run them in a
 //! throwaway folder with their own store.
 
+pub mod proxy;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// A binary of the workspace, built by `cargo test --workspace` (the crate that owns it has
-/// integration tests, so cargo builds it before any test runs).
+/// A binary of the workspace. `scripts/test` builds them (`cargo build --workspace --bins`)
+/// before `cargo test`, since cargo builds another package's binaries only for its own tests.
 pub fn bin(name: &str) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -16,7 +18,80 @@ pub fn bin(name: &str) -> PathBuf {
             return p;
         }
     }
-    panic!("{name} is not built: run `cargo build --workspace` (or scripts/test) first");
+    panic!("{name} is not built: run `cargo build --workspace --bins` (or scripts/test) first");
+}
+
+/// A running `njia-server` on a loopback port with its own data folder; killed on drop.
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub url: String,
+    child: std::process::Child,
+}
+
+impl Server {
+    /// Starts `njia-server serve` on a free port (SQLite in a temporary data folder, or the
+    /// database of `database_url`) and waits until it listens.
+    pub fn start(database_url: Option<&str>) -> Self {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut cmd = Command::new(bin("njia-server"));
+        cmd.arg("--data").arg(dir.path());
+        if let Some(url) = database_url {
+            cmd.arg("--database-url").arg(url);
+        }
+        let mut child = cmd
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("NJIA_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn njia-server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read listen line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("njia-server did not say where it listens: {line:?}"))
+            .to_string();
+        Self { dir, url, child }
+    }
+
+    /// Runs an admin command (`njia-server --data <dir> args…`).
+    pub fn admin(&self, args: &[&str]) -> Run {
+        let out = Command::new(bin("njia-server"))
+            .arg("--data")
+            .arg(self.dir.path())
+            .args(args)
+            .env("NJIA_LOG", "warn")
+            .output()
+            .expect("run njia-server");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// A one-time enrolment code for a worker.
+    pub fn enrollment_code(&self, worker: &str, team: &str, regions: &str, role: &str) -> String {
+        let r = self
+            .admin(&[
+                "enroll", "--worker", worker, "--team", team, "--region", regions, "--role", role,
+                "--json",
+            ])
+            .ok();
+        r.json()["code"].as_str().expect("code").to_string()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// A device: the `njia` binary with its own store in a temporary folder.

@@ -39,6 +39,12 @@ pub enum Command {
     Refer(ReferArgs),
     /// What the device holds and what waits to be synced.
     Status(StatusArgs),
+    /// Enrol this device with the office's server, using a one-time code from the office.
+    Enroll(EnrollArgs),
+    /// Sync with the server: send outreach and corrections, receive directory updates. Exits 0 only when everything was acknowledged and the directory is up to date.
+    Sync(SyncArgs),
+    /// Propose a fix to a directory entry (a wrong phone, a closed service); the office reviews it.
+    Correct(CorrectArgs),
 }
 
 #[derive(Args)]
@@ -177,3 +183,38 @@ pub enum ReferCommand {
 
 #[derive(Args)]
 pub struct StatusArgs {}
+
+#[derive(Args)]
+pub struct EnrollArgs {
+    /// The server's address, e.g. https://njia.example.org.
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// The one-time code the office gave for this worker.
+    #[arg(long)]
+    pub code: String,
+    /// A name for this device in the office's list (e.g. "Amina's tablet").
+    #[arg(long, value_name = "L")]
+    pub label: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SyncArgs {
+    /// Another address of the same server for this round only (e.g. the office's local network).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
+
+#[derive(Args)]
+pub struct CorrectArgs {
+    /// The service the correction is about.
+    pub service_id: String,
+    /// name, phone, address, opening_hours, email, website, fees, documents, languages, categories or closed.
+    #[arg(long, value_name = "F")]
+    pub field: String,
+    /// The correct value (lists comma-separated; opening hours in OpenStreetMap syntax). Not needed for closed.
+    #[arg(long, value_name = "V")]
+    pub value: Option<String>,
+    /// What the CHW saw, for the office.
+    #[arg(long, value_name = "N", default_value = "")]
+    pub note: String,
+}

@@ -1,10 +1,12 @@
 //! `njia`: the device side of Njia from a terminal. Every command is a few lines over
-//! `njia-store`; the contracts (flags, JSON shapes, exit codes) are those of DESIGN §5.
+//! `njia-store` (and `njia-sync` for enrol and sync); the contracts (flags, JSON shapes, exit
+//! codes) are those of DESIGN §5.
 
 mod args;
 mod directory;
 mod output;
 mod outreach;
+mod sync;
 mod unlock;
 
 use std::process::ExitCode;
@@ -36,6 +38,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Log(a) => outreach::log(&cli.db, a.command, json),
         Command::Refer(a) => outreach::refer(&cli.db, a.command, json),
         Command::Status(_) => outreach::status(&cli.db, json),
+        Command::Enroll(a) => sync::enroll(&cli.db, a, json),
+        Command::Sync(a) => sync::sync(&cli.db, a, json),
+        Command::Correct(a) => sync::correct(&cli.db, a, json),
     }
 }
 

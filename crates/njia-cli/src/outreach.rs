@@ -196,9 +196,8 @@ pub fn refer(db: &Option<PathBuf>, cmd: ReferCommand, json: bool) -> anyhow::Res
 pub fn status(db: &Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     let store = unlock::open(db)?;
     let log = store.op_log_status()?;
-    let server = store.setting("server")?;
-    let last_sync = store.setting("last_sync")?;
-    let last_error = store.setting("last_error")?;
+    let sync = store.sync_status()?;
+    let (server, last_sync, last_error) = (sync.server, sync.last_sync, sync.last_error);
     let services = store.service_count()?;
     if json {
         return output::json(&serde_json::json!({
@@ -210,12 +209,20 @@ pub fn status(db: &Option<PathBuf>, json: bool) -> anyhow::Result<()> {
             "services": services,
             "operations": log.last_idx,
             "acknowledged": log.acked_idx,
+            "pending_corrections": sync.pending_corrections,
+            "last_attempt": sync.last_attempt,
         }));
     }
     println!("Store        {}", store.path().display());
     println!("Device       {}", store.device_id());
     println!("Services     {services}");
     println!("Pending      {} operation(s) not yet synced", log.pending);
+    if sync.pending_corrections > 0 {
+        println!(
+            "Corrections  {} not yet sent to the office",
+            sync.pending_corrections
+        );
+    }
     println!(
         "Server       {}",
         server.as_deref().unwrap_or("not enrolled")

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use njia_model::service::Service;
 use njia_model::taxonomy::category_index;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -143,6 +143,186 @@ pub(crate) fn load_language_bits(conn: &Connection) -> Result<HashMap<String, u8
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Normalises every service and refuses the lot if one is invalid or two share an id.
+pub(crate) fn normalize_all(services: &[Service]) -> Result<Vec<Service>> {
+    let mut clean = Vec::with_capacity(services.len());
+    for (i, s) in services.iter().enumerate() {
+        let s = s.clone().normalize().map_err(|e| {
+            StoreError::Invalid(njia_model::ValidationError::new(
+                format!("services[{i}]"),
+                format!("service {} (\"{}\"): {}", i + 1, s.id, e.message),
+            ))
+        })?;
+        clean.push(s);
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(clean.len());
+    for (i, s) in clean.iter().enumerate() {
+        if let Some(j) = seen.insert(&s.id, i) {
+            return Err(StoreError::Invalid(njia_model::ValidationError::new(
+                "id",
+                format!("services {} and {} share the id \"{}\"", j + 1, i + 1, s.id),
+            )));
+        }
+    }
+    Ok(clean)
+}
+
+/// How [`upsert_services`] sets `service.version`.
+#[derive(Clone, Copy)]
+pub(crate) enum Versions<'a> {
+    /// A local import: 1 for a new service, one more for each change.
+    Bump,
+    /// The server's versions, one per service, written as they are: a device never bumps a
+    /// version the server owns.
+    Set(&'a [i64]),
+}
+
+/// Writes normalised services inside the caller's transaction: new ids inserted, known ids
+/// updated, identical rows (same content and, with server versions, same version) left alone.
+/// New languages get their bit in `bits`.
+pub(crate) fn upsert_services(
+    tx: &Transaction<'_>,
+    bits: &mut HashMap<String, u8>,
+    services: &[Service],
+    versions: Versions<'_>,
+    now: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportSummary> {
+    let total = services.len() as u64;
+    let mut summary = ImportSummary::default();
+    let mut existing = tx.prepare_cached(
+        "SELECT name, organization, address, lat, lon, categories, languages, flags, opening_hours, timezone, detail, version
+           FROM service WHERE id = ?1",
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO service (id, name, organization, address, lat, lon, categories, languages,
+                              cat_mask, lang_mask, flags, opening_hours, timezone, detail, version, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, coalesce(?16, 1), ?15)",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE service SET name = ?2, organization = ?3, address = ?4, lat = ?5, lon = ?6,
+                categories = ?7, languages = ?8, cat_mask = ?9, lang_mask = ?10, flags = ?11,
+                opening_hours = ?12, timezone = ?13, detail = ?14,
+                version = coalesce(?16, version + 1), updated_at = ?15
+          WHERE id = ?1",
+    )?;
+    let mut new_language = tx.prepare_cached("INSERT INTO language(code, bit) VALUES (?1, ?2)")?;
+    for (n, s) in services.iter().enumerate() {
+        let version = match versions {
+            Versions::Bump => None,
+            Versions::Set(v) => Some(v[n]),
+        };
+        let mut lang_mask = 0i64;
+        for l in &s.languages {
+            let bit = match bits.get(l) {
+                Some(b) => *b,
+                None => {
+                    let next = bits.len().min(SHARED_LANGUAGE_BIT as usize) as u8;
+                    new_language.execute(params![l, next])?;
+                    bits.insert(l.clone(), next);
+                    next
+                }
+            };
+            lang_mask |= 1i64 << bit;
+        }
+        let detail = serde_json::to_string(&Detail {
+            description: s.description.clone(),
+            phone: s.phone.clone(),
+            email: s.email.clone(),
+            website: s.website.clone(),
+            country: s.country.clone(),
+            fees: s.fees.clone(),
+            documents: s.documents.clone(),
+            source: s.source.clone(),
+        })
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let categories = s.categories.join(",");
+        let languages = s.languages.join(",");
+        let flags = flags_of(s);
+        let row = (
+            s.name.as_str(),
+            s.organization.as_deref(),
+            s.address.as_deref(),
+            s.lat,
+            s.lon,
+            categories.as_str(),
+            languages.as_str(),
+            flags,
+            s.opening_hours.as_deref(),
+            s.timezone.as_deref(),
+            detail.as_str(),
+        );
+        let before = existing
+            .query_row([&s.id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, f64>(3)?,
+                    r.get::<_, f64>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, i64>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, String>(10)?,
+                    r.get::<_, i64>(11)?,
+                ))
+            })
+            .optional()?;
+        let values = params![
+            s.id,
+            s.name,
+            s.organization,
+            s.address,
+            s.lat,
+            s.lon,
+            categories,
+            languages,
+            category_mask(&s.categories),
+            lang_mask,
+            flags,
+            s.opening_hours,
+            s.timezone,
+            detail,
+            now,
+            version
+        ];
+        match before {
+            None => {
+                insert.execute(values)?;
+                summary.inserted += 1;
+            }
+            Some(b)
+                if (
+                    b.0.as_str(),
+                    b.1.as_deref(),
+                    b.2.as_deref(),
+                    b.3,
+                    b.4,
+                    b.5.as_str(),
+                    b.6.as_str(),
+                    b.7,
+                    b.8.as_deref(),
+                    b.9.as_deref(),
+                    b.10.as_str(),
+                ) == row
+                    && version.is_none_or(|v| v == b.11) =>
+            {
+                summary.unchanged += 1
+            }
+            Some(_) => {
+                update.execute(values)?;
+                summary.updated += 1;
+            }
+        }
+        if n % 500 == 0 {
+            progress(n as u64, total);
+        }
+    }
+    Ok(summary)
+}
+
 impl Store {
     /// Loads services into the directory in one transaction: new ids are inserted, known ids
     /// updated, identical rows left alone. Every service is validated first; one bad service
@@ -152,158 +332,14 @@ impl Store {
         services: &[Service],
         mut progress: impl FnMut(u64, u64),
     ) -> Result<ImportSummary> {
-        let mut clean = Vec::with_capacity(services.len());
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(services.len());
-        for (i, s) in services.iter().enumerate() {
-            let s = s.clone().normalize().map_err(|e| {
-                StoreError::Invalid(njia_model::ValidationError::new(
-                    format!("services[{i}]"),
-                    format!("service {} (\"{}\"): {}", i + 1, s.id, e.message),
-                ))
-            })?;
-            clean.push(s);
-        }
-        for (i, s) in clean.iter().enumerate() {
-            if let Some(j) = seen.insert(&s.id, i) {
-                return Err(StoreError::Invalid(njia_model::ValidationError::new(
-                    "id",
-                    format!("services {} and {} share the id \"{}\"", j + 1, i + 1, s.id),
-                )));
-            }
-        }
+        let clean = normalize_all(services)?;
         let now = Utc::now().to_rfc3339();
-        let total = clean.len() as u64;
-        let mut summary = ImportSummary::default();
         let mut bits = self.language_bits.clone();
         let tx = self.conn.transaction()?;
-        {
-            let mut existing = tx.prepare_cached(
-                "SELECT name, organization, address, lat, lon, categories, languages, flags, opening_hours, timezone, detail
-                   FROM service WHERE id = ?1",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO service (id, name, organization, address, lat, lon, categories, languages,
-                                      cat_mask, lang_mask, flags, opening_hours, timezone, detail, version, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15)",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE service SET name = ?2, organization = ?3, address = ?4, lat = ?5, lon = ?6,
-                        categories = ?7, languages = ?8, cat_mask = ?9, lang_mask = ?10, flags = ?11,
-                        opening_hours = ?12, timezone = ?13, detail = ?14, version = version + 1,
-                        updated_at = ?15
-                  WHERE id = ?1",
-            )?;
-            let mut new_language =
-                tx.prepare_cached("INSERT INTO language(code, bit) VALUES (?1, ?2)")?;
-            for (n, s) in clean.iter().enumerate() {
-                let mut lang_mask = 0i64;
-                for l in &s.languages {
-                    let bit = match bits.get(l) {
-                        Some(b) => *b,
-                        None => {
-                            let next = bits.len().min(SHARED_LANGUAGE_BIT as usize) as u8;
-                            new_language.execute(params![l, next])?;
-                            bits.insert(l.clone(), next);
-                            next
-                        }
-                    };
-                    lang_mask |= 1i64 << bit;
-                }
-                let detail = serde_json::to_string(&Detail {
-                    description: s.description.clone(),
-                    phone: s.phone.clone(),
-                    email: s.email.clone(),
-                    website: s.website.clone(),
-                    country: s.country.clone(),
-                    fees: s.fees.clone(),
-                    documents: s.documents.clone(),
-                    source: s.source.clone(),
-                })
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let categories = s.categories.join(",");
-                let languages = s.languages.join(",");
-                let flags = flags_of(s);
-                let row = (
-                    s.name.as_str(),
-                    s.organization.as_deref(),
-                    s.address.as_deref(),
-                    s.lat,
-                    s.lon,
-                    categories.as_str(),
-                    languages.as_str(),
-                    flags,
-                    s.opening_hours.as_deref(),
-                    s.timezone.as_deref(),
-                    detail.as_str(),
-                );
-                let before = existing
-                    .query_row([&s.id], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, Option<String>>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                            r.get::<_, f64>(3)?,
-                            r.get::<_, f64>(4)?,
-                            r.get::<_, String>(5)?,
-                            r.get::<_, String>(6)?,
-                            r.get::<_, i64>(7)?,
-                            r.get::<_, Option<String>>(8)?,
-                            r.get::<_, Option<String>>(9)?,
-                            r.get::<_, String>(10)?,
-                        ))
-                    })
-                    .optional()?;
-                let values = params![
-                    s.id,
-                    s.name,
-                    s.organization,
-                    s.address,
-                    s.lat,
-                    s.lon,
-                    categories,
-                    languages,
-                    category_mask(&s.categories),
-                    lang_mask,
-                    flags,
-                    s.opening_hours,
-                    s.timezone,
-                    detail,
-                    now
-                ];
-                match before {
-                    None => {
-                        insert.execute(values)?;
-                        summary.inserted += 1;
-                    }
-                    Some(b)
-                        if (
-                            b.0.as_str(),
-                            b.1.as_deref(),
-                            b.2.as_deref(),
-                            b.3,
-                            b.4,
-                            b.5.as_str(),
-                            b.6.as_str(),
-                            b.7,
-                            b.8.as_deref(),
-                            b.9.as_deref(),
-                            b.10.as_str(),
-                        ) == row =>
-                    {
-                        summary.unchanged += 1
-                    }
-                    Some(_) => {
-                        update.execute(values)?;
-                        summary.updated += 1;
-                    }
-                }
-                if n % 500 == 0 {
-                    progress(n as u64, total);
-                }
-            }
-        }
+        let summary = upsert_services(&tx, &mut bits, &clean, Versions::Bump, &now, &mut progress)?;
         tx.commit()?;
         self.language_bits = bits;
+        let total = clean.len() as u64;
         progress(total, total);
         Ok(summary)
     }

@@ -14,6 +14,7 @@
 //! }
 //! ```
 
+pub mod corrections;
 mod crypto;
 pub mod directory;
 mod error;
@@ -22,6 +23,7 @@ mod oplog;
 pub mod outreach;
 mod schema;
 pub mod search;
+pub mod sync;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -117,6 +119,14 @@ impl Store {
 /// The next HLC stamp for a local write, persisted in `tx` with the write. A free function so
 /// it can borrow the clock while the transaction borrows the connection.
 fn stamp(clock: &mut Clock, tx: &rusqlite::Transaction<'_>) -> Result<Hlc> {
+    // Another connection to the same file (the app's sync task, the CLI) may have issued or
+    // observed a later stamp since this one last wrote: start from whichever is newer.
+    if let Some(stored) = meta_get(tx, "hlc")?.and_then(|s| s.parse::<Hlc>().ok()) {
+        let last = clock.last();
+        if (stored.wall_ms, stored.counter) > (last.wall_ms, last.counter) {
+            *clock = Clock::resume(last.node, Some(stored));
+        }
+    }
     let now_ms = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
     let h = clock.tick(now_ms);
     meta_set(tx, "hlc", &h.to_string())?;

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use njia_model::hlc::Hlc;
 use njia_model::ops::{OpKind, Operation};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -58,17 +58,7 @@ pub(crate) fn append(
 impl Store {
     /// Where the operation log stands.
     pub fn op_log_status(&self) -> Result<OpLogStatus> {
-        let last_idx: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(idx), 0) FROM op_log", [], |r| r.get(0))?;
-        let acked_idx = meta_get(&self.conn, ACKED_KEY)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        Ok(OpLogStatus {
-            last_idx,
-            acked_idx,
-            pending: last_idx - acked_idx,
-        })
+        status_in(&self.conn)
     }
 
     /// Operations with idx greater than `after`, oldest first, at most `limit`.
@@ -109,16 +99,36 @@ impl Store {
 
     /// Records that the server holds every operation up to `idx`. Never moves backwards.
     pub fn acknowledge(&self, idx: i64) -> Result<()> {
-        let status = self.op_log_status()?;
-        if idx > status.last_idx {
-            return Err(StoreError::Corrupt(format!(
-                "the server acknowledged operation {idx}, but this device wrote only {}",
-                status.last_idx
-            )));
-        }
-        if idx > status.acked_idx {
-            meta_set(&self.conn, ACKED_KEY, &idx.to_string())?;
-        }
-        Ok(())
+        acknowledge_in(&self.conn, idx).map(|_| ())
     }
+}
+
+/// [`Store::acknowledge`] inside the caller's transaction; returns how many operations the
+/// acknowledgement newly covers.
+pub(crate) fn acknowledge_in(conn: &Connection, idx: i64) -> Result<i64> {
+    let status = status_in(conn)?;
+    if idx > status.last_idx {
+        return Err(StoreError::Corrupt(format!(
+            "the server acknowledged operation {idx}, but this device wrote only {}",
+            status.last_idx
+        )));
+    }
+    if idx > status.acked_idx {
+        meta_set(conn, ACKED_KEY, &idx.to_string())?;
+        return Ok(idx - status.acked_idx);
+    }
+    Ok(0)
+}
+
+pub(crate) fn status_in(conn: &Connection) -> Result<OpLogStatus> {
+    let last_idx: i64 =
+        conn.query_row("SELECT coalesce(max(idx), 0) FROM op_log", [], |r| r.get(0))?;
+    let acked_idx = meta_get(conn, ACKED_KEY)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Ok(OpLogStatus {
+        last_idx,
+        acked_idx,
+        pending: last_idx - acked_idx,
+    })
 }

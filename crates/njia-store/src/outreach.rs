@@ -37,17 +37,17 @@ pub struct ReferralUpdate {
 }
 
 /// A record row as stored: fields, per-field clocks and bookkeeping.
-struct Record {
-    doc: Map<String, Value>,
-    clocks: Map<String, Value>,
-    version: i64,
+pub(crate) struct Record {
+    pub(crate) doc: Map<String, Value>,
+    pub(crate) clocks: Map<String, Value>,
+    pub(crate) version: i64,
 }
 
 fn parse_id(id: &str, not_found: fn(String) -> StoreError) -> Result<Uuid> {
     Uuid::parse_str(id.trim()).map_err(|_| not_found(id.to_string()))
 }
 
-fn to_json(v: &impl serde::Serialize) -> Result<String> {
+pub(crate) fn to_json(v: &impl serde::Serialize) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -409,7 +409,7 @@ fn build_session(row: SessionRow, referrals: Vec<Referral>) -> Result<Session> {
         .map_err(|e| StoreError::Corrupt(format!("session {id}: {e}")))
 }
 
-fn status_of(doc: &Map<String, Value>) -> String {
+pub(crate) fn status_of(doc: &Map<String, Value>) -> String {
     doc.get("status")
         .and_then(Value::as_str)
         .unwrap_or("draft")
@@ -447,7 +447,7 @@ fn insert_referral(
     Ok(id)
 }
 
-fn load(tx: &Transaction<'_>, table: &str, id: Uuid) -> Result<Option<Record>> {
+pub(crate) fn load(tx: &Transaction<'_>, table: &str, id: Uuid) -> Result<Option<Record>> {
     let sql = match table {
         "outreach_session" => "SELECT doc, clocks, version FROM outreach_session WHERE id = ?1",
         _ => "SELECT doc, clocks, version FROM referral WHERE id = ?1",
@@ -472,7 +472,13 @@ fn load(tx: &Transaction<'_>, table: &str, id: Uuid) -> Result<Option<Record>> {
     }))
 }
 
-fn save(tx: &Transaction<'_>, table: &str, id: Uuid, rec: &Record, now: &str) -> Result<()> {
+pub(crate) fn save(
+    tx: &Transaction<'_>,
+    table: &str,
+    id: Uuid,
+    rec: &Record,
+    now: &str,
+) -> Result<()> {
     if table == "outreach_session" {
         let started = rec
             .doc

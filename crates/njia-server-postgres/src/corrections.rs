@@ -1,0 +1,312 @@
+//! Corrections: CHWs' proposals to fix the directory. Stored once per id; accepting one
+//! applies it to the service as a normal directory change, so it reaches every device.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::{Client, Transaction};
+use njia_model::service::{Service, MAX_TEXT_LEN};
+use njia_model::wire::Correction;
+use njia_server_database::{CorrectionRecord, CorrectionStatus, DbError, DbResult, DeviceRecord};
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+use crate::backend;
+use crate::directory::{load, lock_counter, set_counter, write, write_removals};
+
+/// The field a correction names when the service no longer exists.
+pub(crate) const CLOSED: &str = "closed";
+
+/// The fields of a service a correction may change (as in the SQLite backend).
+pub(crate) const FIELDS: &[&str] = &[
+    "name",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "opening_hours",
+    "fees",
+    "documents",
+    "languages",
+    "categories",
+];
+
+fn status_str(s: CorrectionStatus) -> &'static str {
+    match s {
+        CorrectionStatus::Pending => "pending",
+        CorrectionStatus::Accepted => "accepted",
+        CorrectionStatus::Rejected => "rejected",
+    }
+}
+
+fn status_from(text: &str) -> DbResult<CorrectionStatus> {
+    match text {
+        "pending" => Ok(CorrectionStatus::Pending),
+        "accepted" => Ok(CorrectionStatus::Accepted),
+        "rejected" => Ok(CorrectionStatus::Rejected),
+        other => Err(DbError::Backend(format!(
+            "unknown correction status \"{other}\" stored"
+        ))),
+    }
+}
+
+fn check(c: &Correction) -> DbResult<()> {
+    let field = c.field.as_str();
+    if field != CLOSED && !FIELDS.contains(&field) {
+        return Err(DbError::Invalid(format!(
+            "correction {}: \"{field}\" is not a field of a service that can be corrected \
+             (one of {}, or \"{CLOSED}\")",
+            c.id,
+            FIELDS.join(", ")
+        )));
+    }
+    for (what, text) in [
+        ("value", c.value.as_deref().unwrap_or_default()),
+        ("note", c.note.as_str()),
+        ("service_id", c.service_id.as_str()),
+    ] {
+        if text.chars().count() > MAX_TEXT_LEN {
+            return Err(DbError::Invalid(format!(
+                "correction {}: the {what} is longer than {MAX_TEXT_LEN} characters",
+                c.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn add_corrections(
+    client: &mut Client,
+    device: &DeviceRecord,
+    corrections: Vec<Correction>,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<Uuid>> {
+    for c in &corrections {
+        check(c)?;
+    }
+    let tx = client.transaction().await.map_err(backend)?;
+    // The version each service has now: a correction based on an older one is stale.
+    // Removed services are known too (a CHW may report a closure the office already saw).
+    let service_ids: Vec<&str> = corrections.iter().map(|c| c.service_id.trim()).collect();
+    let versions: HashMap<String, i64> = tx
+        .query(
+            "SELECT id, version FROM service WHERE id = ANY($1)",
+            &[&service_ids],
+        )
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    if let Some(c) = corrections
+        .iter()
+        .find(|c| !versions.contains_key(c.service_id.trim()))
+    {
+        return Err(DbError::Invalid(format!(
+            "correction {}: no service with id \"{}\" in the directory",
+            c.id, c.service_id
+        )));
+    }
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO correction (id, service_id, field, value, note, based_on_version, created_at,
+                                     device_id, worker, stale, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .await
+        .map_err(backend)?;
+    let mut held = Vec::with_capacity(corrections.len());
+    let mut seen = HashSet::new();
+    for c in &corrections {
+        if !seen.insert(c.id) {
+            continue;
+        }
+        let service_id = c.service_id.trim();
+        let stale = c.based_on_version < versions[service_id];
+        tx.execute(
+            &stmt,
+            &[
+                &c.id,
+                &service_id,
+                &c.field,
+                &c.value,
+                &c.note,
+                &c.based_on_version,
+                &c.created_at,
+                &device.id,
+                &device.worker,
+                &stale,
+                &now,
+            ],
+        )
+        .await
+        .map_err(backend)?;
+        held.push(c.id);
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(held)
+}
+
+const SELECT: &str = "
+SELECT id, service_id, field, value, note, based_on_version, created_at, device_id, worker,
+       status, stale, received_at, decided_at
+  FROM correction";
+
+fn record_row(row: &Row) -> DbResult<CorrectionRecord> {
+    Ok(CorrectionRecord {
+        correction: Correction {
+            id: row.get("id"),
+            service_id: row.get("service_id"),
+            field: row.get("field"),
+            value: row.get("value"),
+            note: row.get("note"),
+            based_on_version: row.get("based_on_version"),
+            created_at: row.get("created_at"),
+        },
+        device_id: row.get("device_id"),
+        worker: row.get("worker"),
+        status: status_from(row.get("status"))?,
+        stale: row.get("stale"),
+        received_at: row.get("received_at"),
+        decided_at: row.get("decided_at"),
+    })
+}
+
+pub(crate) async fn corrections(
+    client: &Client,
+    status: Option<CorrectionStatus>,
+) -> DbResult<Vec<CorrectionRecord>> {
+    let stmt = client
+        .prepare_cached(&format!(
+            "{SELECT} WHERE $1::text IS NULL OR status = $1 ORDER BY received_at, id"
+        ))
+        .await
+        .map_err(backend)?;
+    client
+        .query(&stmt, &[&status.map(status_str)])
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(record_row)
+        .collect()
+}
+
+async fn one(tx: &Transaction<'_>, id: Uuid) -> DbResult<CorrectionRecord> {
+    let row = tx
+        .query_one(&format!("{SELECT} WHERE id = $1"), &[&id])
+        .await
+        .map_err(backend)?;
+    record_row(&row)
+}
+
+/// The service after a correction of one field, normalised like an import.
+fn corrected(service: &Service, field: &str, value: Option<&str>) -> Result<Service, String> {
+    let mut s = service.clone();
+    let text = value.map(str::to_string);
+    let list = || -> Vec<String> {
+        value
+            .unwrap_or_default()
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    match field {
+        "name" => s.name = text.unwrap_or_default(),
+        "phone" => s.phone = text,
+        "email" => s.email = text,
+        "website" => s.website = text,
+        "address" => s.address = text,
+        "opening_hours" => s.opening_hours = text,
+        "fees" => s.fees = text,
+        "documents" => s.documents = text,
+        "languages" => s.languages = list(),
+        "categories" => s.categories = list(),
+        other => {
+            return Err(format!(
+                "\"{other}\" is not a field a correction can change"
+            ))
+        }
+    }
+    s.normalize().map_err(|e| e.to_string())
+}
+
+pub(crate) async fn decide_correction(
+    client: &mut Client,
+    id: Uuid,
+    accept: bool,
+    now: DateTime<Utc>,
+) -> DbResult<CorrectionRecord> {
+    let tx = client.transaction().await.map_err(backend)?;
+    // Accepting writes the directory: take the change counter first, like an import.
+    let counter = if accept {
+        Some(lock_counter(&tx).await?)
+    } else {
+        None
+    };
+    let row = tx
+        .query_opt(&format!("{SELECT} WHERE id = $1 FOR UPDATE"), &[&id])
+        .await
+        .map_err(backend)?
+        .ok_or_else(|| DbError::NotFound {
+            what: "correction",
+            id: id.to_string(),
+        })?;
+    let before = record_row(&row)?;
+    if before.status != CorrectionStatus::Pending {
+        return Err(DbError::Invalid(format!(
+            "correction {id} was already {}",
+            status_str(before.status)
+        )));
+    }
+    if let Some(counter) = counter {
+        let c = &before.correction;
+        let current = load(&tx, &[c.service_id.as_str()]).await?;
+        let stored = current.get(&c.service_id);
+        match (c.field.as_str(), stored) {
+            (_, None) => {
+                return Err(DbError::Invalid(format!(
+                    "correction {id}: no service with id \"{}\" in the directory",
+                    c.service_id
+                )))
+            }
+            (CLOSED, Some(s)) => {
+                if !s.removed {
+                    let seq = counter + 1;
+                    write_removals(&tx, &[c.service_id.as_str()], &[seq], now).await?;
+                    set_counter(&tx, seq).await?;
+                }
+            }
+            (_, Some(s)) if s.removed => {
+                return Err(DbError::Invalid(format!(
+                    "correction {id}: service \"{}\" was removed from the directory",
+                    c.service_id
+                )))
+            }
+            (field, Some(s)) => {
+                let fixed = corrected(&s.service, field, c.value.as_deref())
+                    .map_err(|e| DbError::Invalid(format!("correction {id}: {e}")))?;
+                if fixed != s.service {
+                    let seq = counter + 1;
+                    write(&tx, &[(&s.replaced_by(fixed, seq), seq)], now).await?;
+                    set_counter(&tx, seq).await?;
+                }
+            }
+        }
+    }
+    let status = if accept {
+        CorrectionStatus::Accepted
+    } else {
+        CorrectionStatus::Rejected
+    };
+    tx.execute(
+        "UPDATE correction SET status = $2, decided_at = $3 WHERE id = $1",
+        &[&id, &status_str(status), &now],
+    )
+    .await
+    .map_err(backend)?;
+    let after = one(&tx, id).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(after)
+}

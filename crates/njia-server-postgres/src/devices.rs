@@ -1,0 +1,193 @@
+//! Enrolment codes and devices. Codes and tokens are held only as hashes.
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::Client;
+use njia_model::wire::Role;
+use njia_server_database::{DbError, DbResult, DeviceRecord, NewDevice, NewEnrollment};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+use crate::backend;
+
+const DEVICE_COLUMNS: &str = "id, worker, team, role, regions, label, enrolled_at, revoked_at, \
+                              last_seen_at, acked_idx";
+
+pub(crate) fn role_from(text: &str) -> DbResult<Role> {
+    match text {
+        "worker" => Ok(Role::Worker),
+        "supervisor" => Ok(Role::Supervisor),
+        other => Err(DbError::Backend(format!("unknown role \"{other}\" stored"))),
+    }
+}
+
+pub(crate) fn device_row(row: &Row) -> DbResult<DeviceRecord> {
+    Ok(DeviceRecord {
+        id: row.get("id"),
+        worker: row.get("worker"),
+        team: row.get("team"),
+        role: role_from(row.get("role"))?,
+        regions: row.get("regions"),
+        label: row.get("label"),
+        enrolled_at: row.get("enrolled_at"),
+        revoked_at: row.get("revoked_at"),
+        last_seen_at: row.get("last_seen_at"),
+        acked_idx: row.get("acked_idx"),
+    })
+}
+
+pub(crate) async fn create_enrollment(client: &Client, e: NewEnrollment) -> DbResult<()> {
+    let stmt = client
+        .prepare_cached(
+            "INSERT INTO enrollment (code_hash, worker, team, role, regions, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .await
+        .map_err(backend)?;
+    client
+        .execute(
+            &stmt,
+            &[
+                &e.code_hash,
+                &e.worker,
+                &e.team,
+                &e.role.as_str(),
+                &e.regions,
+                &e.created_at,
+                &e.expires_at,
+            ],
+        )
+        .await
+        .map_err(|err| {
+            if err.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                DbError::Invalid("this enrolment code exists already".into())
+            } else {
+                backend(err)
+            }
+        })?;
+    Ok(())
+}
+
+pub(crate) async fn redeem_enrollment(
+    client: &mut Client,
+    code_hash: &str,
+    device: NewDevice,
+) -> DbResult<DeviceRecord> {
+    let tx = client.transaction().await.map_err(backend)?;
+    // Taking the code and creating the device are one transaction: a failed insert leaves
+    // the code unused, and two devices racing for one code cannot both win.
+    let taken = tx
+        .query_opt(
+            "UPDATE enrollment SET used_at = $2, device_id = $3
+              WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
+              RETURNING worker, team, role, regions",
+            &[&code_hash, &device.now, &device.id],
+        )
+        .await
+        .map_err(backend)?;
+    let Some(code) = taken else {
+        let row = tx
+            .query_opt(
+                "SELECT used_at, expires_at FROM enrollment WHERE code_hash = $1",
+                &[&code_hash],
+            )
+            .await
+            .map_err(backend)?;
+        return Err(match row {
+            None => DbError::CodeUnknown,
+            Some(r) if r.get::<_, Option<DateTime<Utc>>>(0).is_some() => DbError::CodeUsed,
+            Some(r) => DbError::CodeExpired(r.get(1)),
+        });
+    };
+    let row = tx
+        .query_one(
+            &format!(
+                "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 RETURNING {DEVICE_COLUMNS}"
+            ),
+            &[
+                &device.id,
+                &code.get::<_, String>("worker"),
+                &code.get::<_, Option<String>>("team"),
+                &code.get::<_, String>("role"),
+                &code.get::<_, Vec<String>>("regions"),
+                &device.label,
+                &device.token_hash,
+                &device.now,
+            ],
+        )
+        .await
+        .map_err(|err| {
+            if err.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                DbError::Invalid(format!(
+                    "a device with id {} or with this token exists already",
+                    device.id
+                ))
+            } else {
+                backend(err)
+            }
+        })?;
+    let record = device_row(&row)?;
+    tx.commit().await.map_err(backend)?;
+    Ok(record)
+}
+
+pub(crate) async fn device_by_token(
+    client: &Client,
+    token_hash: &str,
+) -> DbResult<Option<DeviceRecord>> {
+    let stmt = client
+        .prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM device WHERE token_hash = $1"
+        ))
+        .await
+        .map_err(backend)?;
+    client
+        .query_opt(&stmt, &[&token_hash])
+        .await
+        .map_err(backend)?
+        .as_ref()
+        .map(device_row)
+        .transpose()
+}
+
+pub(crate) async fn devices(client: &Client) -> DbResult<Vec<DeviceRecord>> {
+    let stmt = client
+        .prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM device ORDER BY enrolled_at, id"
+        ))
+        .await
+        .map_err(backend)?;
+    client
+        .query(&stmt, &[])
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(device_row)
+        .collect()
+}
+
+pub(crate) async fn revoke_device(client: &Client, id: Uuid, now: DateTime<Utc>) -> DbResult<bool> {
+    let revoked = client
+        .execute(
+            "UPDATE device SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            &[&id, &now],
+        )
+        .await
+        .map_err(backend)?;
+    if revoked > 0 {
+        return Ok(true);
+    }
+    let known = client
+        .query_opt("SELECT 1 FROM device WHERE id = $1", &[&id])
+        .await
+        .map_err(backend)?;
+    match known {
+        Some(_) => Ok(false),
+        None => Err(DbError::NotFound {
+            what: "device",
+            id: id.to_string(),
+        }),
+    }
+}

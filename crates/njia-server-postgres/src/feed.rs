@@ -1,0 +1,210 @@
+//! The change feed: what a device may see after its cursor, in sequence order, in pages of
+//! about `max_bytes` of JSON.
+//!
+//! A page is read in one `REPEATABLE READ` snapshot. Since writers take sequence values
+//! under the change counter's row lock and hold it until they commit, every value up to the
+//! counter read in that snapshot is visible in it: when nothing is left, the counter is a
+//! cursor that skips nothing.
+
+use deadpool_postgres::Client;
+use njia_model::ops::Operation;
+use njia_model::service::Service;
+use njia_model::wire::{Role, ServiceVersion};
+use njia_server_database::{DbResult, DeviceRecord, FeedPage};
+use serde_json::Value;
+use tokio_postgres::{IsolationLevel, Row};
+
+use crate::{backend, corrupt};
+
+/// Rows read per query while filling a page.
+const BATCH: i64 = 500;
+
+/// Services whose country is one of the device's regions (or that have none, or for a device
+/// of every region), services that left one of its regions after its cursor, and the
+/// operations of records the device's worker owns (its team's for a supervisor) that other
+/// devices wrote, in sequence order.
+const FEED: &str = "
+(SELECT s.change_seq AS seq, s.id, s.doc, s.version, s.removed, s.country,
+        NULL::uuid AS op_device, NULL::int8 AS op_idx, NULL::uuid AS op_id, NULL::text AS hlc,
+        NULL::text AS kind, NULL::uuid AS entity_id, NULL::json AS payload
+   FROM service s
+  WHERE s.change_seq > $1
+    AND (cardinality($2::text[]) = 0 OR s.country IS NULL OR s.country = ANY($2)
+         OR EXISTS (SELECT 1 FROM jsonb_each_text(s.left_at) AS l(region, seq)
+                     WHERE (l.region = ANY($2) OR l.region = '*') AND l.seq::int8 > $7))
+  ORDER BY s.change_seq
+  LIMIT $6)
+UNION ALL
+(SELECT o.seq, NULL, NULL, NULL, NULL, NULL,
+        o.device_id, o.idx, o.op_id, o.hlc, o.kind, o.entity_id, o.payload
+   FROM operation o
+  WHERE o.seq > $1 AND o.applied AND o.device_id <> $3
+    AND (o.owner_worker = $4 OR o.owner_team = $5)
+  ORDER BY o.seq
+  LIMIT $6)
+ORDER BY seq
+LIMIT $6";
+
+/// One entry of a page.
+enum Item {
+    Service(Box<ServiceVersion>),
+    Removed(String),
+    Op(Operation),
+}
+
+/// The exact size of a page's JSON (`Changes` as the server sends it) as items are added:
+/// `{"services":[…],"removed":[…],"ops":[…]}`, empty lists left out.
+#[derive(Default)]
+struct PageSize {
+    /// Items so far in each list, and their bytes.
+    counts: [usize; 3],
+    items: usize,
+}
+
+impl PageSize {
+    const KEYS: [usize; 3] = ["services".len(), "removed".len(), "ops".len()];
+
+    fn list(item: &Item) -> usize {
+        match item {
+            Item::Service(_) => 0,
+            Item::Removed(_) => 1,
+            Item::Op(_) => 2,
+        }
+    }
+
+    fn json_len(item: &Item) -> DbResult<usize> {
+        Ok(match item {
+            Item::Service(s) => serde_json::to_vec(s).map_err(backend)?.len(),
+            Item::Removed(id) => serde_json::to_vec(id).map_err(backend)?.len(),
+            Item::Op(op) => serde_json::to_vec(op).map_err(backend)?.len(),
+        })
+    }
+
+    /// The page's size in bytes with these counts.
+    fn total(counts: &[usize; 3], items: usize) -> usize {
+        let lists: Vec<usize> = (0..3).filter(|&i| counts[i] > 0).collect();
+        let mut n = 2 + items + lists.len().saturating_sub(1);
+        for i in lists {
+            // "key":[ ] and the commas between its items.
+            n += Self::KEYS[i] + 5 + (counts[i] - 1);
+        }
+        n
+    }
+
+    /// The size the page would have with `item` added.
+    fn with(&self, list: usize, len: usize) -> usize {
+        let mut counts = self.counts;
+        counts[list] += 1;
+        Self::total(&counts, self.items + len)
+    }
+
+    fn add(&mut self, list: usize, len: usize) {
+        self.counts[list] += 1;
+        self.items += len;
+    }
+}
+
+fn item(row: &Row, regions: &[String]) -> DbResult<Item> {
+    if let Some(id) = row.get::<_, Option<String>>("id") {
+        let country: Option<String> = row.get("country");
+        let in_region = regions.is_empty()
+            || country
+                .as_ref()
+                .is_none_or(|c| regions.iter().any(|r| r == c));
+        if row.get::<_, bool>("removed") || !in_region {
+            return Ok(Item::Removed(id));
+        }
+        let service: Service = serde_json::from_value(row.get("doc"))
+            .map_err(|e| corrupt(&format!("service {id}"), e))?;
+        return Ok(Item::Service(Box::new(ServiceVersion {
+            service,
+            version: row.get("version"),
+        })));
+    }
+    let idx: i64 = row.get("op_idx");
+    let what = || format!("operation {idx}");
+    let hlc: String = row.get("hlc");
+    let kind: String = row.get("kind");
+    let payload = match row.get::<_, Value>("payload") {
+        Value::Object(m) => m,
+        other => return Err(corrupt(&what(), format!("payload {other}"))),
+    };
+    Ok(Item::Op(Operation {
+        device_id: row.get("op_device"),
+        idx,
+        op_id: row.get("op_id"),
+        hlc: hlc.parse().map_err(|e| corrupt(&what(), e))?,
+        kind: kind.parse().map_err(|e| corrupt(&what(), e))?,
+        entity_id: row.get("entity_id"),
+        payload,
+    }))
+}
+
+pub(crate) async fn changes(
+    client: &mut Client,
+    device: &DeviceRecord,
+    cursor: i64,
+    max_bytes: usize,
+) -> DbResult<FeedPage> {
+    let tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+        .map_err(backend)?;
+    let counter: i64 = tx
+        .query_one("SELECT value FROM change_counter", &[])
+        .await
+        .map_err(backend)?
+        .get(0);
+    let team = match device.role {
+        Role::Supervisor => device.team.as_deref(),
+        Role::Worker => None,
+    };
+    let stmt = tx.prepare_cached(FEED).await.map_err(backend)?;
+    let mut page = FeedPage::default();
+    let mut size = PageSize::default();
+    let mut pos = cursor;
+    loop {
+        let rows = tx
+            .query(
+                &stmt,
+                &[
+                    &pos,
+                    &device.regions,
+                    &device.id,
+                    &device.worker,
+                    &team,
+                    &BATCH,
+                    &cursor,
+                ],
+            )
+            .await
+            .map_err(backend)?;
+        for row in &rows {
+            let seq: i64 = row.get("seq");
+            let item = item(row, &device.regions)?;
+            let (list, len) = (PageSize::list(&item), PageSize::json_len(&item)?);
+            if !page.changes.is_empty() && size.with(list, len) > max_bytes {
+                page.cursor = pos;
+                page.more = true;
+                tx.commit().await.map_err(backend)?;
+                return Ok(page);
+            }
+            size.add(list, len);
+            pos = seq;
+            match item {
+                Item::Service(s) => page.changes.services.push(*s),
+                Item::Removed(id) => page.changes.removed.push(id),
+                Item::Op(op) => page.changes.ops.push(op),
+            }
+        }
+        if (rows.len() as i64) < BATCH {
+            break;
+        }
+    }
+    tx.commit().await.map_err(backend)?;
+    page.cursor = counter;
+    Ok(page)
+}

@@ -1,0 +1,388 @@
+//! Outreach: the devices' operation logs and the records they build.
+//!
+//! A push is one transaction with a handful of statements whatever its size: lock the
+//! device's row (two pushes of one device queue there), lock the records the operations
+//! touch, merge in memory with `apply_patch`, write the records with one array statement,
+//! and last take the change counter and store the operations in one more, so writers hold
+//! the counter only for that statement and the commit.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::{Client, Transaction};
+use njia_model::ops::{apply_patch, Operation};
+use njia_model::wire::Role;
+use njia_server_database::{DbError, DbResult, DeviceRecord, OutreachRecord, RecordKind};
+use serde_json::{Map, Value};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+use crate::{backend, corrupt};
+
+/// A record being merged.
+struct Record {
+    kind: RecordKind,
+    device_id: Uuid,
+    worker: String,
+    team: Option<String>,
+    version: i64,
+    doc: Map<String, Value>,
+    clocks: Map<String, Value>,
+    updated_at: DateTime<Utc>,
+    /// To be written back: an operation was applied (it may have moved only clocks).
+    dirty: bool,
+    /// Not stored yet: the first operation applied creates it at version 1.
+    fresh: bool,
+}
+
+fn kind_str(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Session => "session",
+        RecordKind::Referral => "referral",
+    }
+}
+
+fn kind_from(text: &str) -> DbResult<RecordKind> {
+    match text {
+        "session" => Ok(RecordKind::Session),
+        "referral" => Ok(RecordKind::Referral),
+        other => Err(DbError::Backend(format!(
+            "unknown record kind \"{other}\" stored"
+        ))),
+    }
+}
+
+fn object(what: &str, id: Uuid, v: Value) -> DbResult<Map<String, Value>> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(corrupt(
+            &format!("{what} of record {id}"),
+            format!("not an object: {other}"),
+        )),
+    }
+}
+
+/// Whether `device` may change a record owned by `worker` of `team`: its own worker's
+/// records, and a supervisor's team's.
+fn may_write(device: &DeviceRecord, worker: &str, team: Option<&str>) -> bool {
+    device.worker == worker
+        || (device.role == Role::Supervisor
+            && device.team.is_some()
+            && device.team.as_deref() == team)
+}
+
+/// Checks a batch and puts it in idx order: every operation must be the pushing device's,
+/// idx counts from 1, and two different operations cannot share an idx (the same one twice
+/// is kept once).
+fn check_batch(device: &DeviceRecord, mut ops: Vec<Operation>) -> DbResult<Vec<Operation>> {
+    for op in &ops {
+        if op.device_id != device.id {
+            return Err(DbError::Invalid(format!(
+                "operation {} (idx {}) was written by device {}, not by the pushing device {}",
+                op.op_id, op.idx, op.device_id, device.id
+            )));
+        }
+        if op.idx < 1 {
+            return Err(DbError::Invalid(format!(
+                "operation {} has idx {}; a log counts from 1",
+                op.op_id, op.idx
+            )));
+        }
+    }
+    ops.sort_by_key(|op| op.idx);
+    for w in ops.windows(2) {
+        if w[0].idx == w[1].idx && w[0] != w[1] {
+            return Err(DbError::Invalid(format!(
+                "two different operations have idx {}",
+                w[0].idx
+            )));
+        }
+    }
+    ops.dedup_by_key(|op| op.idx);
+    Ok(ops)
+}
+
+pub(crate) async fn push_ops(
+    client: &mut Client,
+    device: &DeviceRecord,
+    ops: Vec<Operation>,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    let ops = check_batch(device, ops)?;
+    let tx = client.transaction().await.map_err(backend)?;
+    let stmt = tx
+        .prepare_cached("SELECT acked_idx FROM device WHERE id = $1 FOR UPDATE")
+        .await
+        .map_err(backend)?;
+    let acked: i64 = tx
+        .query_opt(&stmt, &[&device.id])
+        .await
+        .map_err(backend)?
+        .ok_or_else(|| DbError::NotFound {
+            what: "device",
+            id: device.id.to_string(),
+        })?
+        .get(0);
+    // Operations already held are a resend after a lost acknowledgement: ignored. The first
+    // new one must follow the last held, and the rest follow it.
+    let new: Vec<Operation> = ops.into_iter().filter(|op| op.idx > acked).collect();
+    if new.first().is_some_and(|op| op.idx != acked + 1) {
+        return Err(DbError::Gap { acked });
+    }
+    for w in new.windows(2) {
+        if w[1].idx != w[0].idx + 1 {
+            return Err(DbError::Invalid(format!(
+                "operations must follow each other: idx {} comes after {}",
+                w[1].idx, w[0].idx
+            )));
+        }
+    }
+    let last = new.last().map_or(acked, |op| op.idx);
+    let owners = if new.is_empty() {
+        Vec::new()
+    } else {
+        apply(&tx, device, &new, now).await?
+    };
+    let stmt = tx
+        .prepare_cached("UPDATE device SET acked_idx = $2, last_seen_at = $3 WHERE id = $1")
+        .await
+        .map_err(backend)?;
+    tx.execute(&stmt, &[&device.id, &last, &now])
+        .await
+        .map_err(backend)?;
+    if !new.is_empty() {
+        store_ops(&tx, device.id, &new, &owners, now).await?;
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(last)
+}
+
+/// Owner of the record an operation concerns, and whether it was applied.
+struct Owner {
+    worker: String,
+    team: Option<String>,
+    applied: bool,
+}
+
+/// Merges operations into their records and writes the records back.
+async fn apply(
+    tx: &Transaction<'_>,
+    device: &DeviceRecord,
+    ops: &[Operation],
+    now: DateTime<Utc>,
+) -> DbResult<Vec<Owner>> {
+    let mut ids: Vec<Uuid> = ops.iter().map(|op| op.entity_id).collect();
+    ids.sort();
+    ids.dedup();
+    // Locked in id order, so pushes touching the same records cannot deadlock.
+    let stmt = tx
+        .prepare_cached(
+            "SELECT id, kind, device_id, worker, team, version, doc, clocks, updated_at
+               FROM outreach_record WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+        )
+        .await
+        .map_err(backend)?;
+    let mut records = HashMap::with_capacity(ids.len());
+    for row in tx.query(&stmt, &[&ids]).await.map_err(backend)? {
+        let id: Uuid = row.get("id");
+        records.insert(
+            id,
+            Record {
+                kind: kind_from(row.get("kind"))?,
+                device_id: row.get("device_id"),
+                worker: row.get("worker"),
+                team: row.get("team"),
+                version: row.get("version"),
+                doc: object("doc", id, row.get("doc"))?,
+                clocks: object("clocks", id, row.get("clocks"))?,
+                updated_at: row.get("updated_at"),
+                dirty: false,
+                fresh: false,
+            },
+        );
+    }
+    let mut owners = Vec::with_capacity(ops.len());
+    for op in ops {
+        let rec = records.entry(op.entity_id).or_insert_with(|| Record {
+            kind: if op.kind.is_session() {
+                RecordKind::Session
+            } else {
+                RecordKind::Referral
+            },
+            device_id: device.id,
+            worker: device.worker.clone(),
+            team: device.team.clone(),
+            version: 0,
+            doc: Map::new(),
+            clocks: Map::new(),
+            updated_at: now,
+            dirty: true,
+            fresh: true,
+        });
+        let applied = may_write(device, &rec.worker, rec.team.as_deref());
+        if applied {
+            let changed = apply_patch(&mut rec.doc, &mut rec.clocks, &op.payload, &op.hlc);
+            if rec.fresh || !changed.is_empty() {
+                rec.version += 1;
+                rec.updated_at = now;
+            }
+            rec.fresh = false;
+            rec.dirty = true;
+        }
+        owners.push(Owner {
+            worker: rec.worker.clone(),
+            team: rec.team.clone(),
+            applied,
+        });
+    }
+
+    let mut dirty: Vec<(Uuid, Record)> = records.into_iter().filter(|(_, r)| r.dirty).collect();
+    dirty.sort_by_key(|(id, _)| *id);
+    let n = dirty.len();
+    let (mut rid, mut kind, mut dev, mut worker, mut team) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut version, mut doc, mut clocks, mut updated) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (id, r) in dirty {
+        rid.push(id);
+        kind.push(kind_str(r.kind));
+        dev.push(r.device_id);
+        worker.push(r.worker);
+        team.push(r.team);
+        version.push(r.version);
+        doc.push(Value::Object(r.doc));
+        clocks.push(Value::Object(r.clocks));
+        updated.push(r.updated_at);
+    }
+    if !rid.is_empty() {
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO outreach_record (id, kind, device_id, worker, team, version, doc, clocks,
+                                              updated_at, created_at)
+                 SELECT *, $10 FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[],
+                                           $6::int8[], $7::json[], $8::json[], $9::timestamptz[])
+                 ON CONFLICT (id) DO UPDATE SET
+                     version = EXCLUDED.version, doc = EXCLUDED.doc, clocks = EXCLUDED.clocks,
+                     updated_at = EXCLUDED.updated_at",
+            )
+            .await
+            .map_err(backend)?;
+        tx.execute(
+            &stmt,
+            &[
+                &rid, &kind, &dev, &worker, &team, &version, &doc, &clocks, &updated, &now,
+            ],
+        )
+        .await
+        .map_err(backend)?;
+    }
+    Ok(owners)
+}
+
+/// Stores the operations with the next values of the change sequence, in idx order, in
+/// one statement. The counter's row stays locked until commit, so no later value can
+/// become visible before these; it is the last statement before the commit, so writers
+/// hold the lock briefly.
+async fn store_ops(
+    tx: &Transaction<'_>,
+    device_id: Uuid,
+    ops: &[Operation],
+    owners: &[Owner],
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let n = ops.len() as i64;
+    let idx: Vec<i64> = ops.iter().map(|op| op.idx).collect();
+    let op_id: Vec<Uuid> = ops.iter().map(|op| op.op_id).collect();
+    let hlc: Vec<String> = ops.iter().map(|op| op.hlc.to_string()).collect();
+    let kind: Vec<&str> = ops.iter().map(|op| op.kind.as_str()).collect();
+    let entity: Vec<Uuid> = ops.iter().map(|op| op.entity_id).collect();
+    let payload: Vec<Value> = ops
+        .iter()
+        .map(|op| Value::Object(op.payload.clone()))
+        .collect();
+    let owner_worker: Vec<&str> = owners.iter().map(|o| o.worker.as_str()).collect();
+    let owner_team: Vec<Option<&str>> = owners.iter().map(|o| o.team.as_deref()).collect();
+    let applied: Vec<bool> = owners.iter().map(|o| o.applied).collect();
+    let stmt = tx
+        .prepare_cached(
+            "WITH counter AS (UPDATE change_counter SET value = value + $12 RETURNING value)
+             INSERT INTO operation (device_id, idx, op_id, hlc, kind, entity_id, payload, received_at,
+                                    seq, owner_worker, owner_team, applied)
+             SELECT $1, u.idx, u.op_id, u.hlc, u.kind, u.entity_id, u.payload, $2,
+                    counter.value - $12 + u.n, u.owner_worker, u.owner_team, u.applied
+               FROM counter,
+                    UNNEST($3::int8[], $4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::json[],
+                           $9::text[], $10::text[], $11::bool[]) WITH ORDINALITY
+                    AS u(idx, op_id, hlc, kind, entity_id, payload, owner_worker, owner_team, applied, n)
+             ON CONFLICT (device_id, idx) DO NOTHING",
+        )
+        .await
+        .map_err(backend)?;
+    tx.execute(
+        &stmt,
+        &[
+            &device_id,
+            &now,
+            &idx,
+            &op_id,
+            &hlc,
+            &kind,
+            &entity,
+            &payload,
+            &owner_worker,
+            &owner_team,
+            &applied,
+            &n,
+        ],
+    )
+    .await
+    .map_err(|e| match e.as_db_error() {
+        Some(db) if db.code() == &SqlState::UNIQUE_VIOLATION => DbError::Invalid(format!(
+            "an operation id of this batch is already used by another operation ({})",
+            db.detail().unwrap_or(db.message())
+        )),
+        _ => backend(e),
+    })?;
+    Ok(())
+}
+
+fn record_row(row: &Row) -> DbResult<OutreachRecord> {
+    let id: Uuid = row.get("id");
+    Ok(OutreachRecord {
+        id,
+        kind: kind_from(row.get("kind"))?,
+        device_id: row.get("device_id"),
+        worker: row.get("worker"),
+        team: row.get("team"),
+        version: row.get("version"),
+        fields: object("doc", id, row.get("doc"))?,
+        updated_at: row.get("updated_at"),
+    })
+}
+
+pub(crate) async fn outreach(client: &Client) -> DbResult<Vec<OutreachRecord>> {
+    let stmt = client
+        .prepare_cached(
+            "SELECT id, kind, device_id, worker, team, version, doc, updated_at
+               FROM outreach_record ORDER BY created_at, id",
+        )
+        .await
+        .map_err(backend)?;
+    client
+        .query(&stmt, &[])
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(record_row)
+        .collect()
+}

@@ -1,0 +1,199 @@
+//! Enrolment codes and devices.
+
+use chrono::{DateTime, Utc};
+use njia_server_database::{DbError, DeviceRecord, NewDevice, NewEnrollment};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use uuid::Uuid;
+
+use crate::codec::{parse_opt_ts, parse_role, parse_strings, parse_ts, parse_uuid, to_json, ts};
+use crate::error::{is_unique_violation, Error, Result};
+
+const DEVICE_COLUMNS: &str = "id, worker, team, role, regions, label, enrolled_at, revoked_at, \
+                              last_seen_at, acked_idx";
+
+/// A device row as stored, before decoding (rusqlite's row closures cannot return our errors).
+type DeviceRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+fn device_row(r: &Row<'_>) -> rusqlite::Result<DeviceRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+    ))
+}
+
+fn decode(row: DeviceRow) -> Result<DeviceRecord> {
+    let (id, worker, team, role, regions, label, enrolled, revoked, seen, acked_idx) = row;
+    Ok(DeviceRecord {
+        id: parse_uuid(&id)?,
+        worker,
+        team,
+        role: parse_role(&role)?,
+        regions: parse_strings("device regions", &regions)?,
+        label,
+        enrolled_at: parse_ts(&enrolled)?,
+        revoked_at: parse_opt_ts(revoked)?,
+        last_seen_at: parse_opt_ts(seen)?,
+        acked_idx,
+    })
+}
+
+pub(crate) fn create_enrollment(conn: &mut Connection, e: &NewEnrollment) -> Result<()> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO enrollment (code_hash, worker, team, role, regions, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            e.code_hash,
+            e.worker,
+            e.team,
+            e.role.as_str(),
+            to_json(&e.regions)?,
+            ts(e.created_at),
+            ts(e.expires_at)
+        ]);
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(err) if is_unique_violation(&err) => Err(Error::invalid(
+            "an enrolment code with this hash already exists",
+        )),
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub(crate) fn redeem_enrollment(
+    conn: &mut Connection,
+    code_hash: &str,
+    d: &NewDevice,
+) -> Result<DeviceRecord> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let code = tx
+        .prepare_cached(
+            "SELECT worker, team, role, regions, expires_at, used_at
+               FROM enrollment WHERE code_hash = ?1",
+        )?
+        .query_row([code_hash], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((worker, team, role, regions, expires_at, used_at)) = code else {
+        return Err(DbError::CodeUnknown.into());
+    };
+    if used_at.is_some() {
+        return Err(DbError::CodeUsed.into());
+    }
+    let expires_at = parse_ts(&expires_at)?;
+    if d.now >= expires_at {
+        return Err(DbError::CodeExpired(expires_at).into());
+    }
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            d.id.to_string(),
+            worker,
+            team,
+            role,
+            regions,
+            d.label,
+            d.token_hash,
+            ts(d.now)
+        ]);
+    match inserted {
+        Ok(_) => {}
+        Err(err) if is_unique_violation(&err) => {
+            return Err(Error::invalid(
+                "a device with this id or token is already enrolled",
+            ))
+        }
+        Err(err) => return Err(err.into()),
+    }
+    tx.prepare_cached("UPDATE enrollment SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1")?
+        .execute(params![code_hash, ts(d.now), d.id.to_string()])?;
+    let device = by_id(&tx, d.id)?.ok_or_else(|| Error::backend("enrolled device vanished"))?;
+    tx.commit()?;
+    Ok(device)
+}
+
+pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<DeviceRecord>> {
+    let row = conn
+        .prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM device WHERE id = ?1"
+        ))?
+        .query_row([id.to_string()], device_row)
+        .optional()?;
+    row.map(decode).transpose()
+}
+
+pub(crate) fn by_token(conn: &Connection, token_hash: &str) -> Result<Option<DeviceRecord>> {
+    let row = conn
+        .prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM device WHERE token_hash = ?1"
+        ))?
+        .query_row([token_hash], device_row)
+        .optional()?;
+    row.map(decode).transpose()
+}
+
+pub(crate) fn all(conn: &Connection) -> Result<Vec<DeviceRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM device ORDER BY enrolled_at, id"
+    ))?;
+    let rows = stmt
+        .query_map([], device_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(decode).collect()
+}
+
+pub(crate) fn revoke(conn: &mut Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let revoked: Option<Option<String>> = tx
+        .prepare_cached("SELECT revoked_at FROM device WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    let changed = match revoked {
+        None => {
+            return Err(DbError::NotFound {
+                what: "device",
+                id: id.to_string(),
+            }
+            .into())
+        }
+        Some(Some(_)) => false,
+        Some(None) => {
+            tx.prepare_cached("UPDATE device SET revoked_at = ?2 WHERE id = ?1")?
+                .execute(params![id.to_string(), ts(now)])?;
+            true
+        }
+    };
+    tx.commit()?;
+    Ok(changed)
+}

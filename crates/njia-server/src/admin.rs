@@ -1,0 +1,311 @@
+//! The staff's commands: load the directory, enrol and revoke devices, see what arrived,
+//! review corrections. They work on the storage directly, beside a running server.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use clap::Subcommand;
+use njia_model::wire::Role;
+use njia_server::auth::{hash, new_code, normalize_code};
+use njia_server_database::{CorrectionStatus, Database, NewEnrollment, RecordKind};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// PEM certificate chain, for TLS (with --tls-key).
+        #[arg(long, value_name = "PEM")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key, for TLS (with --tls-cert).
+        #[arg(long, value_name = "PEM")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Load directory data (same formats as `njia import`); every change goes to devices.
+    Import { path: PathBuf },
+    /// Issue a one-time enrolment code for a worker's device.
+    Enroll {
+        #[arg(long)]
+        worker: String,
+        #[arg(long)]
+        team: Option<String>,
+        /// ISO 3166 country codes whose directory the device receives, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        region: Vec<String>,
+        #[arg(long, default_value = "worker")]
+        role: String,
+    },
+    /// Enrolled devices.
+    Devices {
+        #[command(subcommand)]
+        command: DevicesCommand,
+    },
+    /// Outreach the server holds.
+    Outreach {
+        #[command(subcommand)]
+        command: OutreachCommand,
+    },
+    /// Corrections sent by CHWs.
+    Corrections {
+        #[command(subcommand)]
+        command: CorrectionsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DevicesCommand {
+    List,
+    /// Revoke a device: its next request is refused.
+    Revoke {
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum OutreachCommand {
+    /// Every session, current state, with its referrals.
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum CorrectionsCommand {
+    /// Corrections, pending first.
+    List {
+        /// pending, accepted or rejected.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Accept a correction: the directory changes and devices receive it.
+    Accept { id: String },
+    /// Reject a correction.
+    Reject { id: String },
+}
+
+fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn parse_uuid(what: &str, id: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(id.trim()).with_context(|| format!("\"{id}\" is not a {what} id"))
+}
+
+pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Result<()> {
+    match cmd {
+        Command::Serve { .. } => unreachable!("serve is dispatched by main"),
+        Command::Import { path } => {
+            let imported = njia_import::read_path(&path, &mut |_| {})
+                .with_context(|| format!("nothing was imported from {}", path.display()))?;
+            let summary = db
+                .import_services(imported.services, Utc::now())
+                .await
+                .context("nothing was imported")?;
+            if json {
+                print_json(
+                    &json!({"format": imported.format.as_str(), "inserted": summary.inserted,
+                    "updated": summary.updated, "unchanged": summary.unchanged, "skipped": imported.skipped.len()}),
+                )
+            } else {
+                println!(
+                    "Imported from {}: {} new, {} updated, {} unchanged, {} skipped.",
+                    path.display(),
+                    summary.inserted,
+                    summary.updated,
+                    summary.unchanged,
+                    imported.skipped.len()
+                );
+                Ok(())
+            }
+        }
+        Command::Enroll {
+            worker,
+            team,
+            region,
+            role,
+        } => {
+            let worker = worker.trim().to_string();
+            if worker.is_empty() || worker.chars().count() > 100 {
+                bail!("--worker must be 1 to 100 characters");
+            }
+            let role = match role.as_str() {
+                "worker" => Role::Worker,
+                "supervisor" => Role::Supervisor,
+                other => bail!("--role {other} is not worker or supervisor"),
+            };
+            let mut regions = Vec::new();
+            for r in region
+                .iter()
+                .map(|r| r.trim().to_uppercase())
+                .filter(|r| !r.is_empty())
+            {
+                if r.len() != 2 || !r.bytes().all(|b| b.is_ascii_uppercase()) {
+                    bail!("--region {r} is not an ISO 3166 two-letter country code");
+                }
+                regions.push(r);
+            }
+            let code = new_code();
+            let now = Utc::now();
+            let expires_at = now + chrono::Duration::hours(72);
+            db.create_enrollment(NewEnrollment {
+                code_hash: hash(&normalize_code(&code)),
+                worker: worker.clone(),
+                team: team.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+                role,
+                regions,
+                created_at: now,
+                expires_at,
+            })
+            .await?;
+            if json {
+                print_json(
+                    &json!({"code": code, "expires_at": expires_at, "worker": worker, "role": role}),
+                )
+            } else {
+                println!(
+                    "Enrolment code for {worker}: {code} (valid once, until {})",
+                    expires_at.format("%Y-%m-%d %H:%M UTC")
+                );
+                Ok(())
+            }
+        }
+        Command::Devices { command } => match command {
+            DevicesCommand::List => {
+                let devices = db.devices().await?;
+                if json {
+                    return print_json(&devices);
+                }
+                for d in devices {
+                    println!(
+                        "{}  {:<20} {:<12} {:<10} {}{}",
+                        d.id,
+                        d.worker,
+                        d.team.as_deref().unwrap_or("-"),
+                        d.role.as_str(),
+                        d.regions.join(","),
+                        d.revoked_at
+                            .map(|t| format!("  REVOKED {}", t.format("%Y-%m-%d")))
+                            .unwrap_or_default()
+                    );
+                }
+                Ok(())
+            }
+            DevicesCommand::Revoke { id } => {
+                let id = parse_uuid("device", &id)?;
+                let changed = db.revoke_device(id, Utc::now()).await?;
+                if json {
+                    print_json(&json!({"id": id, "revoked": true, "already": !changed}))
+                } else {
+                    println!(
+                        "{id} {}",
+                        if changed {
+                            "revoked"
+                        } else {
+                            "was already revoked"
+                        }
+                    );
+                    Ok(())
+                }
+            }
+        },
+        Command::Outreach {
+            command: OutreachCommand::List,
+        } => {
+            let sessions = sessions_with_referrals(db).await?;
+            if json {
+                return print_json(&sessions);
+            }
+            for s in &sessions {
+                println!(
+                    "{}  {}  v{}  {:<8} {}  {}",
+                    s["id"].as_str().unwrap_or_default(),
+                    s["worker"].as_str().unwrap_or_default(),
+                    s["version"],
+                    s["status"].as_str().unwrap_or_default(),
+                    s["started_at"].as_str().unwrap_or_default(),
+                    s["place"].as_str().unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Corrections { command } => match command {
+            CorrectionsCommand::List { status } => {
+                let status = match status.as_deref() {
+                    None => None,
+                    Some("pending") => Some(CorrectionStatus::Pending),
+                    Some("accepted") => Some(CorrectionStatus::Accepted),
+                    Some("rejected") => Some(CorrectionStatus::Rejected),
+                    Some(s) => bail!("--status {s} is not pending, accepted or rejected"),
+                };
+                let list = db.corrections(status).await?;
+                if json {
+                    return print_json(&list);
+                }
+                for c in list {
+                    println!(
+                        "{}  {:?}{}  {} {} = {}  ({})",
+                        c.correction.id,
+                        c.status,
+                        if c.stale { " STALE" } else { "" },
+                        c.correction.service_id,
+                        c.correction.field,
+                        c.correction.value.as_deref().unwrap_or("-"),
+                        c.correction.note
+                    );
+                }
+                Ok(())
+            }
+            CorrectionsCommand::Accept { id } => decide(db, &id, true, json).await,
+            CorrectionsCommand::Reject { id } => decide(db, &id, false, json).await,
+        },
+    }
+}
+
+async fn decide<D: Database>(db: &D, id: &str, accept: bool, json: bool) -> anyhow::Result<()> {
+    let id = parse_uuid("correction", id)?;
+    let c = db.decide_correction(id, accept, Utc::now()).await?;
+    if json {
+        print_json(&c)
+    } else {
+        println!("{} {:?}", c.correction.id, c.status);
+        Ok(())
+    }
+}
+
+/// Sessions as the contract shows them: id, device_id, version, status and the session
+/// fields, with their referrals nested.
+async fn sessions_with_referrals<D: Database>(db: &D) -> anyhow::Result<Vec<Value>> {
+    let records = db.outreach().await?;
+    let mut referrals: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.kind == RecordKind::Referral) {
+        let mut v = Value::Object(r.fields.clone());
+        v["id"] = json!(r.id);
+        v["version"] = json!(r.version);
+        let session = r
+            .fields
+            .get("session_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        referrals.entry(session).or_default().push(v);
+    }
+    let mut out = Vec::new();
+    for r in records.iter().filter(|r| r.kind == RecordKind::Session) {
+        let mut v = Value::Object(r.fields.clone());
+        v["id"] = json!(r.id);
+        v["device_id"] = json!(r.device_id);
+        v["worker"] = json!(r.worker);
+        v["team"] = json!(r.team);
+        v["version"] = json!(r.version);
+        v["updated_at"] = json!(r.updated_at);
+        v["referrals"] = json!(referrals.remove(&r.id.to_string()).unwrap_or_default());
+        out.push(v);
+    }
+    out.sort_by(|a, b| a["started_at"].as_str().cmp(&b["started_at"].as_str()));
+    Ok(out)
+}

@@ -1,0 +1,748 @@
+//! The device's side of sync (DESIGN §3, docs/sync.md): enrolment, the change-feed cursor,
+//! the sync status, and applying one response of the server in one transaction.
+//!
+//! The network belongs to `njia-sync`; everything here is a plain, synchronous store write,
+//! so a response is either applied whole or not at all, and a cut between two responses
+//! loses nothing.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use njia_model::hlc::{Clock, Hlc};
+use njia_model::ops::{apply_patch, OpKind, Operation};
+use njia_model::service::Service;
+use njia_model::taxonomy::category_index;
+use njia_model::wire::{EnrollResponse, Role, SyncResponse};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::directory::{upsert_services, Versions};
+use crate::oplog::{acknowledge_in, status_in};
+use crate::outreach::{load, save, status_of, to_json, Record};
+use crate::{meta_get, meta_set, Result, Store, StoreError};
+
+/// Keys of the `meta` table this module owns. `server`, `last_sync` and `last_error` are
+/// also what `njia status` shows.
+mod key {
+    pub const SERVER: &str = "server";
+    pub const TOKEN: &str = "token";
+    pub const WORKER: &str = "worker";
+    pub const TEAM: &str = "team";
+    pub const ROLE: &str = "role";
+    pub const REGIONS: &str = "regions";
+    pub const ENROLLED_AT: &str = "enrolled_at";
+    pub const CURSOR: &str = "sync_cursor";
+    /// Set by the first response ever applied: from then on the device's id is known to a
+    /// server and the store refuses to be enrolled again.
+    pub const SYNCED_WITH: &str = "synced_with";
+    pub const LAST_SYNC: &str = "last_sync";
+    pub const LAST_ATTEMPT: &str = "last_attempt";
+    pub const LAST_ERROR: &str = "last_error";
+}
+
+/// Who this device is to the server. The token is never printed or serialised.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct Enrollment {
+    /// Base address of the server, without a trailing slash (`https://njia.example.org`).
+    pub server: String,
+    #[serde(skip)]
+    pub token: String,
+    pub device_id: Uuid,
+    pub worker: String,
+    pub team: Option<String>,
+    pub role: Role,
+    pub regions: Vec<String>,
+    pub enrolled_at: String,
+}
+
+impl std::fmt::Debug for Enrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrollment")
+            .field("server", &self.server)
+            .field("token", &"…")
+            .field("device_id", &self.device_id)
+            .field("worker", &self.worker)
+            .field("team", &self.team)
+            .field("role", &self.role)
+            .field("regions", &self.regions)
+            .field("enrolled_at", &self.enrolled_at)
+            .finish()
+    }
+}
+
+/// What the device can say about sync without a network: it never claims more than it knows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyncStatus {
+    /// The enrolled server, if any.
+    pub server: Option<String>,
+    /// Operations of this device the server has not acknowledged.
+    pub pending: i64,
+    /// Corrections the server has not acknowledged.
+    pub pending_corrections: i64,
+    /// Position in the server's change feed.
+    pub cursor: i64,
+    /// When a sync last *completed*: every operation acknowledged and the feed read to its
+    /// end. RFC 3339, UTC.
+    pub last_sync: Option<String>,
+    /// When a sync was last tried, whatever came of it.
+    pub last_attempt: Option<String>,
+    /// Why the last sync did not complete, in words; cleared by a complete sync.
+    pub last_error: Option<String>,
+}
+
+/// How a sync round ended, for [`Store::record_sync_end`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncEnd<'a> {
+    /// The last response was applied; `more` is what it said.
+    Finished { more: bool },
+    /// The round stopped on an error, in words.
+    Failed(&'a str),
+}
+
+/// What applying one response changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PageApplied {
+    /// Operations of this device newly acknowledged by this response.
+    pub ops_acked: i64,
+    pub corrections_acked: u64,
+    /// Services added or changed.
+    pub services_upserted: u64,
+    /// Services received that the device already held in that version.
+    pub services_unchanged: u64,
+    /// Services the server sent that this device cannot store (logged and skipped, so a bad
+    /// directory row never blocks the upload of outreach).
+    pub services_skipped: u64,
+    /// Services removed from the device's directory.
+    pub services_removed: u64,
+    /// Operations of other devices received for the first time.
+    pub ops_received: u64,
+    /// Received operations now merged into their record (including ones that were waiting).
+    pub ops_applied: u64,
+    /// Received operations still waiting for their record to arrive.
+    pub ops_waiting: u64,
+}
+
+fn now_text() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn now_ms() -> u64 {
+    u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0)
+}
+
+impl Store {
+    /// The enrolment of this device, or `None` before `njia enroll`.
+    pub fn enrollment(&self) -> Result<Option<Enrollment>> {
+        let get = |k| meta_get(&self.conn, k);
+        let (Some(server), Some(token)) = (get(key::SERVER)?, get(key::TOKEN)?) else {
+            return Ok(None);
+        };
+        let corrupt = |what: &str| StoreError::Corrupt(format!("enrolment: {what}"));
+        let role = get(key::ROLE)?.unwrap_or_default();
+        let role: Role = serde_json::from_value(Value::String(role.clone()))
+            .map_err(|_| corrupt(&format!("unknown role \"{role}\"")))?;
+        let regions = get(key::REGIONS)?.unwrap_or_else(|| "[]".into());
+        Ok(Some(Enrollment {
+            server,
+            token,
+            device_id: self.device_id,
+            worker: get(key::WORKER)?.unwrap_or_default(),
+            team: get(key::TEAM)?,
+            role,
+            regions: serde_json::from_str(&regions).map_err(|_| corrupt("regions"))?,
+            enrolled_at: get(key::ENROLLED_AT)?.unwrap_or_default(),
+        }))
+    }
+
+    /// Refuses with [`StoreError::AlreadySynced`] when this store has ever synced: its
+    /// device id is then known to a server, its records there belong to it, and enrolling
+    /// again would give it a second identity. Check this before spending a one-time code.
+    pub fn check_can_enroll(&self) -> Result<()> {
+        if let Some(server) = meta_get(&self.conn, key::SYNCED_WITH)? {
+            return Err(StoreError::AlreadySynced { server });
+        }
+        Ok(())
+    }
+
+    /// Records the server's answer to an enrolment: the server address (normalised by the
+    /// caller), the token and who the device works for, all in the encrypted store.
+    ///
+    /// Nothing has left a device that never synced, so its operation log and sessions are
+    /// rewritten from the local device id to the one the server chose (clock stamps
+    /// included), in one transaction. A store that has synced refuses
+    /// ([`StoreError::AlreadySynced`]).
+    pub fn enroll(&mut self, server: &str, e: &EnrollResponse) -> Result<Enrollment> {
+        let old = self.device_id;
+        let new = e.device_id;
+        let tx = self.conn.transaction()?;
+        if let Some(server) = meta_get(&tx, key::SYNCED_WITH)? {
+            return Err(StoreError::AlreadySynced { server });
+        }
+        let mut clock_text = meta_get(&tx, "hlc")?;
+        if old != new {
+            let (o, n) = (old.to_string(), new.to_string());
+            let (os, ns) = (old.simple().to_string(), new.simple().to_string());
+            // The node of a stamp is its last part, the only 32-hex-digit run in it, so
+            // replacing the text is exact; all stamps here are this device's own.
+            tx.execute(
+                "UPDATE op_log SET device_id = ?2, hlc = replace(hlc, ?3, ?4) WHERE device_id = ?1",
+                params![o, n, os, ns],
+            )?;
+            tx.execute(
+                "UPDATE outreach_session SET device_id = ?2 WHERE device_id = ?1",
+                params![o, n],
+            )?;
+            tx.execute(
+                "UPDATE outreach_session SET clocks = replace(clocks, ?1, ?2)",
+                params![os, ns],
+            )?;
+            tx.execute(
+                "UPDATE referral SET clocks = replace(clocks, ?1, ?2)",
+                params![os, ns],
+            )?;
+            clock_text = clock_text.map(|c| c.replace(&os, &ns));
+            if let Some(c) = &clock_text {
+                meta_set(&tx, "hlc", c)?;
+            }
+            meta_set(&tx, "device_id", &n)?;
+        }
+        let enrolled_at = now_text();
+        meta_set(&tx, key::SERVER, server)?;
+        meta_set(&tx, key::TOKEN, &e.token)?;
+        meta_set(&tx, key::WORKER, &e.worker)?;
+        match &e.team {
+            Some(t) => meta_set(&tx, key::TEAM, t)?,
+            None => {
+                tx.execute("DELETE FROM meta WHERE key = ?1", [key::TEAM])?;
+            }
+        }
+        meta_set(&tx, key::ROLE, e.role.as_str())?;
+        meta_set(&tx, key::REGIONS, &to_json(&e.regions)?)?;
+        meta_set(&tx, key::ENROLLED_AT, &enrolled_at)?;
+        tx.commit()?;
+        let last = clock_text
+            .map(|c| c.parse::<Hlc>())
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.device_id = new;
+        self.clock = Clock::resume(new, last);
+        Ok(self.enrollment()?.expect("the enrolment was just written"))
+    }
+
+    /// Where this device stands in the server's change feed (0: nothing received yet).
+    pub fn sync_cursor(&self) -> Result<i64> {
+        Ok(meta_get(&self.conn, key::CURSOR)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Pending work and the outcome of the last sync, as `njia status` and the app show it.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        self.read(|| {
+            let get = |k| meta_get(&self.conn, k);
+            Ok(SyncStatus {
+                server: get(key::SERVER)?,
+                pending: status_in(&self.conn)?.pending,
+                pending_corrections: self.conn.query_row(
+                    "SELECT count(*) FROM correction WHERE acked = 0",
+                    [],
+                    |r| r.get(0),
+                )?,
+                cursor: self.sync_cursor()?,
+                last_sync: get(key::LAST_SYNC)?,
+                last_attempt: get(key::LAST_ATTEMPT)?,
+                last_error: get(key::LAST_ERROR)?,
+            })
+        })
+    }
+
+    /// Records how a sync round ended and returns whether it was *complete*: it finished,
+    /// the feed has no more, and nothing (operation or correction) is pending — checked here,
+    /// so the status never claims a sync that left work behind. A complete round sets
+    /// `last_sync` and clears `last_error`; any other end keeps `last_sync` and says why in
+    /// `last_error`.
+    pub fn record_sync_end(&self, at: DateTime<Utc>, end: SyncEnd<'_>) -> Result<bool> {
+        let at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let tx = self.conn.unchecked_transaction()?;
+        meta_set(&tx, key::LAST_ATTEMPT, &at)?;
+        let pending = status_in(&tx)?.pending;
+        let pending_corrections: i64 =
+            tx.query_row("SELECT count(*) FROM correction WHERE acked = 0", [], |r| {
+                r.get(0)
+            })?;
+        let why = match end {
+            SyncEnd::Failed(e) => Some(e.to_string()),
+            SyncEnd::Finished { more: true } => Some(
+                "the sync stopped before the end of the server's changes; sync again".into(),
+            ),
+            SyncEnd::Finished { more: false } if pending > 0 || pending_corrections > 0 => {
+                Some(format!(
+                    "the sync stopped with {pending} operation(s) and {pending_corrections} correction(s) not yet acknowledged; sync again"
+                ))
+            }
+            SyncEnd::Finished { more: false } => None,
+        };
+        let complete = why.is_none();
+        match why {
+            None => {
+                meta_set(&tx, key::LAST_SYNC, &at)?;
+                tx.execute("DELETE FROM meta WHERE key = ?1", [key::LAST_ERROR])?;
+            }
+            Some(why) => meta_set(&tx, key::LAST_ERROR, &why)?,
+        }
+        tx.commit()?;
+        Ok(complete)
+    }
+
+    /// Applies one response of `POST /api/v1/sync` in ONE transaction: the acknowledged idx,
+    /// the acknowledged corrections, the directory changes (services at their server
+    /// version; removals), the operations of other devices merged into their records, the
+    /// HLC observed, and the new cursor. A cut before the commit leaves the store as it was;
+    /// applying the same response twice equals applying it once.
+    pub fn apply_sync_page(&mut self, resp: &SyncResponse) -> Result<PageApplied> {
+        let mut out = PageApplied::default();
+        let now = now_text();
+        let me = self.device_id;
+        // Services first, outside the transaction: pure validation, nothing written.
+        let mut services = Vec::with_capacity(resp.changes.services.len());
+        let mut versions = Vec::with_capacity(resp.changes.services.len());
+        let mut seen = std::collections::HashSet::new();
+        for sv in &resp.changes.services {
+            match service_for_device(&sv.service) {
+                Ok(s) if seen.insert(s.id.clone()) => {
+                    services.push(s);
+                    versions.push(sv.version);
+                }
+                Ok(s) => {
+                    tracing::warn!(id = %s.id, "the server sent service twice in one page; kept the first");
+                    out.services_skipped += 1;
+                }
+                Err(why) => {
+                    tracing::warn!(id = %sv.service.id, %why, "service from the server skipped");
+                    out.services_skipped += 1;
+                }
+            }
+        }
+        let mut bits = self.language_bits.clone();
+        let mut clock = self.clock;
+        let tx = self.conn.transaction()?;
+        out.ops_acked = acknowledge_in(&tx, resp.acked_idx)?;
+        {
+            let mut ack =
+                tx.prepare_cached("UPDATE correction SET acked = 1 WHERE id = ?1 AND acked = 0")?;
+            for id in &resp.corrections_acked {
+                out.corrections_acked += ack.execute([id.to_string()])? as u64;
+            }
+        }
+        let summary = upsert_services(
+            &tx,
+            &mut bits,
+            &services,
+            Versions::Set(&versions),
+            &now,
+            &mut |_, _| {},
+        )?;
+        out.services_upserted = summary.inserted + summary.updated;
+        out.services_unchanged = summary.unchanged;
+        {
+            let mut remove = tx.prepare_cached("DELETE FROM service WHERE id = ?1")?;
+            for id in &resp.changes.removed {
+                out.services_removed += remove.execute([id])? as u64;
+            }
+        }
+        let mut observed = false;
+        for op in &resp.changes.ops {
+            if op.device_id == me {
+                // This device's own operation: already applied when it was written.
+                continue;
+            }
+            if !insert_received(&tx, op, &now)? {
+                continue;
+            }
+            out.ops_received += 1;
+            clock.observe(op.hlc, now_ms());
+            observed = true;
+            match merge(&tx, op, &now)? {
+                Merged::Applied(n) => out.ops_applied += n,
+                Merged::Waiting => {}
+            }
+        }
+        if observed {
+            meta_set(&tx, "hlc", &clock.last().to_string())?;
+        }
+        out.ops_waiting = tx.query_row(
+            "SELECT count(*) FROM received_op WHERE applied = 0",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
+        meta_set(&tx, key::CURSOR, &resp.cursor.to_string())?;
+        if meta_get(&tx, key::SYNCED_WITH)?.is_none() {
+            let server = meta_get(&tx, key::SERVER)?.unwrap_or_else(|| "a server".into());
+            meta_set(&tx, key::SYNCED_WITH, &server)?;
+        }
+        tx.commit()?;
+        self.language_bits = bits;
+        self.clock = clock;
+        Ok(out)
+    }
+
+    /// Operations received from the server, in the order they arrived, for the audit trail
+    /// and tests; `waiting` are those whose record has not arrived yet.
+    pub fn received_operations(&self) -> Result<Vec<(Operation, bool)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device_id, idx, op_id, hlc, kind, entity_id, payload, applied
+               FROM received_op ORDER BY received_at, device_id, idx",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    StoredOp {
+                        device_id: r.get(0)?,
+                        idx: r.get(1)?,
+                        op_id: r.get(2)?,
+                        hlc: r.get(3)?,
+                        kind: r.get(4)?,
+                        entity_id: r.get(5)?,
+                        payload: r.get(6)?,
+                    },
+                    r.get::<_, i64>(7)? == 1,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(op, applied)| Ok((op.parse()?, applied)))
+            .collect()
+    }
+
+    /// The version of a service as the device holds it: the server's version for a service
+    /// received by sync (a local import counts its own, from 1). `None` if unknown.
+    pub fn service_version(&self, id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT version FROM service WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Re-reads what a `Store` keeps in memory — device id, clock, language bits — after
+    /// another connection to the same file (the app's sync task) enrolled or synced.
+    pub fn reload(&mut self) -> Result<()> {
+        let device_id = meta_get(&self.conn, "device_id")?
+            .map(|id| Uuid::parse_str(&id))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("device id: {e}")))?
+            .unwrap_or(self.device_id);
+        let last = meta_get(&self.conn, "hlc")?
+            .map(|s| s.parse::<Hlc>())
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.language_bits = crate::directory::load_language_bits(&self.conn)?;
+        self.device_id = device_id;
+        self.clock = Clock::resume(device_id, last);
+        Ok(())
+    }
+}
+
+/// A service as the device stores it. Categories this version of the app does not know (the
+/// server may extend the taxonomy) are left out rather than refusing the service.
+fn service_for_device(s: &Service) -> std::result::Result<Service, String> {
+    let mut s = s.clone();
+    s.categories.retain(|c| {
+        let known = category_index(&c.trim().to_lowercase().replace(['-', ' '], "_")).is_some();
+        if !known {
+            tracing::info!(category = %c, id = %s.id, "category unknown to this app left out");
+        }
+        known
+    });
+    s.normalize().map_err(|e| e.message)
+}
+
+/// Stores a received operation unless it is already held; true if it is new.
+fn insert_received(tx: &Transaction<'_>, op: &Operation, now: &str) -> Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO received_op
+                    (device_id, idx, op_id, hlc, kind, entity_id, payload, received_at, applied)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+        )?
+        .execute(params![
+            op.device_id.to_string(),
+            op.idx,
+            op.op_id.to_string(),
+            op.hlc.to_string(),
+            op.kind.as_str(),
+            op.entity_id.to_string(),
+            to_json(&op.payload)?,
+            now
+        ])?;
+    Ok(n == 1)
+}
+
+/// A received operation as stored, before parsing.
+struct StoredOp {
+    device_id: String,
+    idx: i64,
+    op_id: String,
+    hlc: String,
+    kind: String,
+    entity_id: String,
+    payload: String,
+}
+
+impl StoredOp {
+    fn parse(self) -> Result<Operation> {
+        let corrupt = |what: &str, e: &dyn std::fmt::Display| {
+            StoreError::Corrupt(format!("received operation: {what}: {e}"))
+        };
+        Ok(Operation {
+            device_id: Uuid::parse_str(&self.device_id).map_err(|e| corrupt("device id", &e))?,
+            idx: self.idx,
+            op_id: Uuid::parse_str(&self.op_id).map_err(|e| corrupt("op id", &e))?,
+            hlc: self.hlc.parse().map_err(|e| corrupt("clock", &e))?,
+            kind: self.kind.parse().map_err(|e: String| corrupt("kind", &e))?,
+            entity_id: Uuid::parse_str(&self.entity_id).map_err(|e| corrupt("entity id", &e))?,
+            payload: serde_json::from_str(&self.payload).map_err(|e| corrupt("payload", &e))?,
+        })
+    }
+}
+
+enum Merged {
+    /// Merged; the number of operations applied (this one and any that waited for it).
+    Applied(u64),
+    /// Its record has not arrived yet (or cannot be built yet): it waits in `received_op`.
+    Waiting,
+}
+
+fn table_of(kind: OpKind) -> &'static str {
+    if kind.is_session() {
+        "outreach_session"
+    } else {
+        "referral"
+    }
+}
+
+fn mark_applied(tx: &Transaction<'_>, op: &Operation) -> Result<()> {
+    tx.prepare_cached("UPDATE received_op SET applied = 1 WHERE device_id = ?1 AND idx = ?2")?
+        .execute(params![op.device_id.to_string(), op.idx])?;
+    Ok(())
+}
+
+/// Merges a received operation into its record exactly like a local write does
+/// (`apply_patch`, field by field by HLC), creating the record from a create operation when
+/// the device does not hold it (a replaced phone gets its history back). An operation whose
+/// record is missing waits; when the record is created, the operations waiting for it are
+/// merged in HLC order, and so are referrals that waited for their session — so the result
+/// does not depend on where the server cut its pages.
+fn merge(tx: &Transaction<'_>, op: &Operation, now: &str) -> Result<Merged> {
+    let table = table_of(op.kind);
+    if let Some(mut rec) = load(tx, table, op.entity_id)? {
+        return Ok(if patch_record(tx, table, op, &mut rec, now)? {
+            Merged::Applied(1)
+        } else {
+            Merged::Waiting
+        });
+    }
+    if !matches!(op.kind, OpKind::SessionCreate | OpKind::ReferralCreate) {
+        return Ok(Merged::Waiting);
+    }
+    let mut doc = Map::new();
+    let mut clocks = Map::new();
+    apply_patch(&mut doc, &mut clocks, &op.payload, &op.hlc);
+    let created = if op.kind == OpKind::SessionCreate {
+        insert_session(tx, op, &doc, &clocks, now)?
+    } else {
+        insert_referral(tx, op, &doc, &clocks, now)?
+    };
+    if !created {
+        return Ok(Merged::Waiting);
+    }
+    mark_applied(tx, op)?;
+    let mut applied = 1;
+    // Operations that arrived before their record.
+    let mut rec = load(tx, table, op.entity_id)?.expect("the record was just inserted");
+    for waiting in waiting_ops(tx, "entity_id = ?1", &op.entity_id.to_string())? {
+        if patch_record(tx, table, &waiting, &mut rec, now)? {
+            applied += 1;
+        }
+    }
+    // Referrals that arrived before their session.
+    if op.kind == OpKind::SessionCreate {
+        for waiting in waiting_ops(
+            tx,
+            "kind = 'referral.create' AND json_extract(payload, '$.session_id') = ?1",
+            &op.entity_id.to_string(),
+        )? {
+            if let Merged::Applied(n) = merge(tx, &waiting, now)? {
+                applied += n;
+            }
+        }
+    }
+    Ok(Merged::Applied(applied))
+}
+
+fn waiting_ops(tx: &Transaction<'_>, filter: &str, arg: &str) -> Result<Vec<Operation>> {
+    let sql = format!(
+        "SELECT device_id, idx, op_id, hlc, kind, entity_id, payload FROM received_op
+          WHERE applied = 0 AND {filter} ORDER BY hlc, device_id, idx"
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([arg], |r| {
+            Ok(StoredOp {
+                device_id: r.get(0)?,
+                idx: r.get(1)?,
+                op_id: r.get(2)?,
+                hlc: r.get(3)?,
+                kind: r.get(4)?,
+                entity_id: r.get(5)?,
+                payload: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(StoredOp::parse).collect()
+}
+
+/// Applies an operation's patch to a record that exists: the version goes up only when a
+/// value changed; newer clocks are kept even when the value is the same, so later merges
+/// order exactly as on the server. An operation that would leave the record invalid (no
+/// start time, an unknown status) is not applied: it stays in `received_op`, waiting, and
+/// false is returned.
+fn patch_record(
+    tx: &Transaction<'_>,
+    table: &str,
+    op: &Operation,
+    rec: &mut Record,
+    now: &str,
+) -> Result<bool> {
+    let mut doc = rec.doc.clone();
+    let mut clocks = rec.clocks.clone();
+    let changed = apply_patch(&mut doc, &mut clocks, &op.payload, &op.hlc);
+    if !changed.is_empty() {
+        let valid = if table == "outreach_session" && started_utc(&doc).is_none() {
+            Err("it leaves the session without a valid start time".to_string())
+        } else {
+            check_status(table, &doc)
+        };
+        if let Err(why) = valid {
+            tracing::warn!(device = %op.device_id, idx = op.idx, entity = %op.entity_id, %why, "received operation not applied");
+            return Ok(false);
+        }
+        rec.doc = doc;
+        rec.clocks = clocks;
+        save(tx, table, op.entity_id, rec, now)?;
+        rec.version += 1;
+    } else if clocks != rec.clocks {
+        rec.clocks = clocks;
+        let sql = if table == "outreach_session" {
+            "UPDATE outreach_session SET clocks = ?2 WHERE id = ?1"
+        } else {
+            "UPDATE referral SET clocks = ?2 WHERE id = ?1"
+        };
+        tx.prepare_cached(sql)?
+            .execute(params![op.entity_id.to_string(), to_json(&rec.clocks)?])?;
+    }
+    mark_applied(tx, op)?;
+    Ok(true)
+}
+
+fn started_utc(doc: &Map<String, Value>) -> Option<String> {
+    doc.get("started_at")
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.with_timezone(&Utc).to_rfc3339())
+}
+
+fn check_status(table: &str, doc: &Map<String, Value>) -> std::result::Result<(), String> {
+    let status = status_of(doc);
+    let allowed: &[&str] = if table == "outreach_session" {
+        &["draft", "final", "voided"]
+    } else {
+        &["issued", "completed", "not_completed"]
+    };
+    if allowed.contains(&status.as_str()) {
+        Ok(())
+    } else {
+        Err(format!("\"{status}\" is not a status of a {table}"))
+    }
+}
+
+/// Creates a session from its create operation; false (it waits) if the operation does not
+/// make a valid session.
+fn insert_session(
+    tx: &Transaction<'_>,
+    op: &Operation,
+    doc: &Map<String, Value>,
+    clocks: &Map<String, Value>,
+    now: &str,
+) -> Result<bool> {
+    let Some(started) = started_utc(doc) else {
+        tracing::warn!(device = %op.device_id, idx = op.idx, "received session without a start time: waiting");
+        return Ok(false);
+    };
+    if let Err(why) = check_status("outreach_session", doc) {
+        tracing::warn!(device = %op.device_id, idx = op.idx, %why, "received session not stored");
+        return Ok(false);
+    }
+    tx.prepare_cached(
+        "INSERT INTO outreach_session (id, device_id, started_utc, status, version, doc, clocks, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?7)",
+    )?
+    .execute(params![
+        op.entity_id.to_string(),
+        op.device_id.to_string(),
+        started,
+        status_of(doc),
+        to_json(doc)?,
+        to_json(clocks)?,
+        now
+    ])?;
+    Ok(true)
+}
+
+/// Creates a referral from its create operation; false (it waits) while its session has not
+/// arrived.
+fn insert_referral(
+    tx: &Transaction<'_>,
+    op: &Operation,
+    doc: &Map<String, Value>,
+    clocks: &Map<String, Value>,
+    now: &str,
+) -> Result<bool> {
+    let session_id = match doc.get("session_id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            tracing::warn!(device = %op.device_id, idx = op.idx, session = %other, "received referral with a malformed session id");
+            return Ok(false);
+        }
+    };
+    if let Some(sid) = &session_id {
+        let exists = tx
+            .prepare_cached("SELECT 1 FROM outreach_session WHERE id = ?1")?
+            .query_row([sid], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !exists {
+            return Ok(false);
+        }
+    }
+    if let Err(why) = check_status("referral", doc) {
+        tracing::warn!(device = %op.device_id, idx = op.idx, %why, "received referral not stored");
+        return Ok(false);
+    }
+    tx.prepare_cached(
+        "INSERT INTO referral (id, session_id, service_id, status, follow_up_on, version, doc, clocks, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?8)",
+    )?
+    .execute(params![
+        op.entity_id.to_string(),
+        session_id,
+        doc.get("service_id").and_then(Value::as_str).unwrap_or_default(),
+        status_of(doc),
+        doc.get("follow_up_on").and_then(Value::as_str),
+        to_json(doc)?,
+        to_json(clocks)?,
+        now
+    ])?;
+    Ok(true)
+}
