@@ -41,6 +41,9 @@ pub(crate) fn open_encrypted(path: &Path, passphrase: &str) -> Result<Connection
     };
     let key = derive_key(passphrase, &salt)?;
     let conn = Connection::open(path)?;
+    // SQLCipher logs a failed HMAC check to stderr; a wrong passphrase is reported in words
+    // below instead.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
     let raw = format!("x'{}{}'", hex(&key), hex(&salt));
     conn.pragma_update(None, "key", &raw)?;
     // The first read decrypts page 1: a wrong key shows up here as "not a database".
