@@ -12,7 +12,12 @@ pub fn bin(name: &str) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    for profile in ["debug", "release"] {
+    // Benchmarks set NJIA_E2E_PROFILE=release to run optimised binaries.
+    let profiles = match std::env::var("NJIA_E2E_PROFILE").as_deref() {
+        Ok("release") => ["release", "debug"],
+        _ => ["debug", "release"],
+    };
+    for profile in profiles {
         let p = target.join(profile).join(name);
         if p.exists() {
             return p;

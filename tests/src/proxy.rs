@@ -17,7 +17,7 @@ pub struct Faults {
     pub latency: Duration,
     /// Bandwidth cap in bytes per second, each direction; `None`: unlimited.
     pub bytes_per_sec: Option<u64>,
-    /// Cut each connection after this many bytes from server to client.
+    /// Cut each connection after this many bytes in either direction.
     pub cut_after: Option<u64>,
     /// Cut a connection at a random point with this probability (0.0..=1.0), deterministic
     /// from `seed`.
@@ -38,6 +38,9 @@ pub struct FaultyProxy {
     pub connections: Arc<AtomicU64>,
     /// Connections cut on purpose so far.
     pub cuts: Arc<AtomicU64>,
+    /// Bytes relayed client → server and server → client, headers included.
+    pub bytes_up: Arc<AtomicU64>,
+    pub bytes_down: Arc<AtomicU64>,
 }
 
 impl FaultyProxy {
@@ -49,12 +52,15 @@ impl FaultyProxy {
         let stop = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(AtomicU64::new(0));
         let cuts = Arc::new(AtomicU64::new(0));
+        let bytes_up = Arc::new(AtomicU64::new(0));
+        let bytes_down = Arc::new(AtomicU64::new(0));
         let (f, s, c, k) = (
             faults.clone(),
             stop.clone(),
             connections.clone(),
             cuts.clone(),
         );
+        let (up, down) = (bytes_up.clone(), bytes_down.clone());
         thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
                 match listener.accept() {
@@ -65,8 +71,12 @@ impl FaultyProxy {
                             let _ = client.shutdown(Shutdown::Both);
                             continue;
                         }
-                        let cuts = k.clone();
-                        thread::spawn(move || relay(client, upstream, faults, n, cuts));
+                        let counters = Counters {
+                            cuts: k.clone(),
+                            up: up.clone(),
+                            down: down.clone(),
+                        };
+                        thread::spawn(move || relay(client, upstream, faults, n, counters));
                     }
                     Err(_) => thread::sleep(Duration::from_millis(5)),
                 }
@@ -78,6 +88,8 @@ impl FaultyProxy {
             stop,
             connections,
             cuts,
+            bytes_up,
+            bytes_down,
         }
     }
 
@@ -98,6 +110,13 @@ impl Drop for FaultyProxy {
     }
 }
 
+/// What the relays count.
+struct Counters {
+    cuts: Arc<AtomicU64>,
+    up: Arc<AtomicU64>,
+    down: Arc<AtomicU64>,
+}
+
 /// A small deterministic generator (splitmix64), so a failing run can be replayed.
 fn splitmix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -106,7 +125,7 @@ fn splitmix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, n: u64, cuts: Arc<AtomicU64>) {
+fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, n: u64, counters: Counters) {
     let Ok(server) = TcpStream::connect(upstream) else {
         let _ = client.shutdown(Shutdown::Both);
         return;
@@ -125,9 +144,19 @@ fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, n: u64, cuts: 
     };
     let up = {
         let f = faults.clone();
-        thread::spawn(move || pump(c2, s2, &f, None, None))
+        let bytes = counters.up.clone();
+        let cuts = counters.cuts.clone();
+        // The same cut point applies to the upload: a request can die mid-body too.
+        thread::spawn(move || pump(c2, s2, &f, cut_down, Some(cuts), &bytes))
     };
-    pump(server, client, &faults, cut_down, Some(cuts));
+    pump(
+        server,
+        client,
+        &faults,
+        cut_down,
+        Some(counters.cuts),
+        &counters.down,
+    );
     let _ = up.join();
 }
 
@@ -138,6 +167,7 @@ fn pump(
     f: &Faults,
     cut: Option<u64>,
     cuts: Option<Arc<AtomicU64>>,
+    bytes: &AtomicU64,
 ) {
     let (tx, rx) = mpsc::channel::<(Instant, Vec<u8>)>();
     let reader = {
@@ -170,6 +200,7 @@ fn pump(
             if sent + chunk.len() as u64 >= limit {
                 chunk.truncate((limit - sent) as usize);
                 let _ = to.write_all(&chunk);
+                bytes.fetch_add(chunk.len() as u64, Ordering::Relaxed);
                 if let Some(c) = &cuts {
                     c.fetch_add(1, Ordering::Relaxed);
                 }
@@ -183,6 +214,7 @@ fn pump(
             break;
         }
         sent += chunk.len() as u64;
+        bytes.fetch_add(chunk.len() as u64, Ordering::Relaxed);
     }
     let _ = to.shutdown(Shutdown::Both);
     let _ = from.shutdown(Shutdown::Both);

@@ -32,8 +32,13 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The server logs its requests; the staff's one-off commands stay quiet unless asked.
+    let default_level = match cli.command {
+        admin::Command::Serve { .. } => "info",
+        _ => "warn",
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("NJIA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

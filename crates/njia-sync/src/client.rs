@@ -31,7 +31,8 @@ pub struct SyncOptions {
     /// Operations (and corrections) sent per request, in bytes of JSON before compression:
     /// about 512 KB. Halved when the server answers `too_large`.
     pub batch_bytes: usize,
-    /// Largest page of changes asked for, in bytes of JSON before compression: 4 MB.
+    /// Largest page of changes asked for, in bytes of JSON before compression: 8 MB (the
+    /// server's cap), so a first sync of a 10k-service region is one request.
     pub max_bytes: u64,
     /// Retries of one request after a transient failure (no connection, timeout, 5xx, an
     /// answer cut short), within one call of [`SyncClient::sync`].
@@ -49,7 +50,7 @@ impl Default for SyncOptions {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             batch_bytes: 512 * 1024,
-            max_bytes: 4 * 1024 * 1024,
+            max_bytes: 8 * 1024 * 1024,
             retries: 4,
             retry_backoff: Backoff::RETRY,
             max_requests: 1_000,

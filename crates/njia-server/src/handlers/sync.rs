@@ -119,7 +119,22 @@ pub async fn sync<D: Database>(
         .max_bytes
         .map(|b| b.clamp(1024, state.config.max_page_bytes as u64) as usize)
         .unwrap_or(state.config.max_page_bytes);
-    let page = state.db.changes(&device, req.cursor, max_bytes).await?;
+    let mut page = state.db.changes(&device, req.cursor, max_bytes).await?;
+    // Neighbours side by side (same country, same 0.1° cell, same street) compress far
+    // better; the device applies a page in one transaction, so order within it is free.
+    page.changes.services.sort_by(|a, b| {
+        let key = |s: &njia_model::wire::ServiceVersion| {
+            (
+                s.service.country.clone(),
+                (s.service.lat * 10.0).floor() as i64,
+                (s.service.lon * 10.0).floor() as i64,
+                s.service.address.clone(),
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.service.id.cmp(&b.service.id))
+    });
     Ok(Json(SyncResponse {
         acked_idx,
         corrections_acked,
