@@ -12,6 +12,7 @@
 //! assert!((distance_m(nairobi, mombasa) / 1000.0 - 440.0).abs() < 5.0);
 //! ```
 
+pub mod correction;
 pub mod error;
 pub mod geo;
 pub mod hlc;

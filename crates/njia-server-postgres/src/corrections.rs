@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Client, Transaction};
-use njia_model::service::{Service, MAX_TEXT_LEN};
+use njia_model::service::MAX_TEXT_LEN;
 use njia_model::wire::Correction;
 use njia_server_database::{CorrectionRecord, CorrectionStatus, DbError, DbResult, DeviceRecord};
 use tokio_postgres::Row;
@@ -14,22 +14,7 @@ use uuid::Uuid;
 use crate::backend;
 use crate::directory::{load, lock_counter, set_counter, write, write_removals};
 
-/// The field a correction names when the service no longer exists.
-pub(crate) const CLOSED: &str = "closed";
-
-/// The fields of a service a correction may change (as in the SQLite backend).
-pub(crate) const FIELDS: &[&str] = &[
-    "name",
-    "phone",
-    "email",
-    "website",
-    "address",
-    "opening_hours",
-    "fees",
-    "documents",
-    "languages",
-    "categories",
-];
+use njia_model::correction::{CLOSED, FIELDS};
 
 fn status_str(s: CorrectionStatus) -> &'static str {
     match s {
@@ -52,7 +37,7 @@ fn status_from(text: &str) -> DbResult<CorrectionStatus> {
 
 fn check(c: &Correction) -> DbResult<()> {
     let field = c.field.as_str();
-    if field != CLOSED && !FIELDS.contains(&field) {
+    if !FIELDS.contains(&field) {
         return Err(DbError::Invalid(format!(
             "correction {}: \"{field}\" is not a field of a service that can be corrected \
              (one of {}, or \"{CLOSED}\")",
@@ -200,38 +185,6 @@ async fn one(tx: &Transaction<'_>, id: Uuid) -> DbResult<CorrectionRecord> {
     record_row(&row)
 }
 
-/// The service after a correction of one field, normalised like an import.
-fn corrected(service: &Service, field: &str, value: Option<&str>) -> Result<Service, String> {
-    let mut s = service.clone();
-    let text = value.map(str::to_string);
-    let list = || -> Vec<String> {
-        value
-            .unwrap_or_default()
-            .split(',')
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect()
-    };
-    match field {
-        "name" => s.name = text.unwrap_or_default(),
-        "phone" => s.phone = text,
-        "email" => s.email = text,
-        "website" => s.website = text,
-        "address" => s.address = text,
-        "opening_hours" => s.opening_hours = text,
-        "fees" => s.fees = text,
-        "documents" => s.documents = text,
-        "languages" => s.languages = list(),
-        "categories" => s.categories = list(),
-        other => {
-            return Err(format!(
-                "\"{other}\" is not a field a correction can change"
-            ))
-        }
-    }
-    s.normalize().map_err(|e| e.to_string())
-}
-
 pub(crate) async fn decide_correction(
     client: &mut Client,
     id: Uuid,
@@ -285,8 +238,9 @@ pub(crate) async fn decide_correction(
                 )))
             }
             (field, Some(s)) => {
-                let fixed = corrected(&s.service, field, c.value.as_deref())
-                    .map_err(|e| DbError::Invalid(format!("correction {id}: {e}")))?;
+                let fixed =
+                    njia_model::correction::apply(s.service.clone(), field, c.value.as_deref())
+                        .map_err(|e| DbError::Invalid(format!("correction {id}: {e}")))?;
                 if fixed != s.service {
                     let seq = counter + 1;
                     write(&tx, &[(&s.replaced_by(fixed, seq), seq)], now).await?;

@@ -2,7 +2,6 @@
 //! accepted correction is applied to the service as a normal directory change.
 
 use chrono::{DateTime, Utc};
-use njia_model::service::Service;
 use njia_model::wire::Correction;
 use njia_server_database::{CorrectionRecord, CorrectionStatus, DbError, DeviceRecord};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
@@ -13,19 +12,7 @@ use crate::directory::{self, decode_service, put_service, remove_service};
 use crate::error::{Error, Result};
 
 /// The fields a correction may be about; `closed` asks for the service to be removed.
-pub const FIELDS: &[&str] = &[
-    "name",
-    "phone",
-    "email",
-    "website",
-    "address",
-    "opening_hours",
-    "fees",
-    "documents",
-    "languages",
-    "categories",
-    "closed",
-];
+pub use njia_model::correction::FIELDS;
 
 const COLUMNS: &str = "id, service_id, field, value, note, based_on_version, created_at, \
                        device_id, worker, status, stale, received_at, decided_at";
@@ -188,43 +175,6 @@ pub(crate) fn corrections(
     rows.into_iter().map(decode).collect()
 }
 
-/// A comma-separated list as a correction carries it (`sw, en`).
-fn list(value: Option<&str>) -> Vec<String> {
-    value
-        .unwrap_or_default()
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// The service with the correction's value in its field, normalised.
-fn corrected(
-    mut s: Service,
-    field: &str,
-    value: Option<&str>,
-) -> std::result::Result<Service, String> {
-    let text = value.map(str::to_string);
-    match field {
-        "name" => s.name = text.unwrap_or_default(),
-        "phone" => s.phone = text,
-        "email" => s.email = text,
-        "website" => s.website = text,
-        "address" => s.address = text,
-        "opening_hours" => s.opening_hours = text,
-        "fees" => s.fees = text,
-        "documents" => s.documents = text,
-        "languages" => s.languages = list(value),
-        "categories" => s.categories = list(value),
-        other => {
-            return Err(format!(
-                "\"{other}\" is not a field a correction can change"
-            ))
-        }
-    }
-    s.normalize().map_err(|e| e.to_string())
-}
-
 pub(crate) fn decide(
     conn: &mut Connection,
     id: Uuid,
@@ -255,8 +205,12 @@ pub(crate) fn decide(
                         c.service_id
                     ))
                 })?;
-            let service = corrected(decode_service(&stored.doc)?, &c.field, c.value.as_deref())
-                .map_err(|e| Error::invalid(format!("correction {id}: {e}")))?;
+            let service = njia_model::correction::apply(
+                decode_service(&stored.doc)?,
+                &c.field,
+                c.value.as_deref(),
+            )
+            .map_err(|e| Error::invalid(format!("correction {id}: {e}")))?;
             put_service(&tx, &service, now)?;
         }
     }

@@ -15,19 +15,7 @@ use uuid::Uuid;
 use crate::{Result, Store, StoreError};
 
 /// The fields a correction may be about; `closed` says the service no longer exists.
-pub const CORRECTION_FIELDS: &[&str] = &[
-    "name",
-    "phone",
-    "address",
-    "opening_hours",
-    "email",
-    "website",
-    "fees",
-    "documents",
-    "languages",
-    "categories",
-    "closed",
-];
+pub use njia_model::correction::FIELDS as CORRECTION_FIELDS;
 
 /// Longest note accepted with a correction.
 pub const MAX_NOTE_LEN: usize = 2_000;
