@@ -273,3 +273,60 @@ fn cut_connections_and_killed_syncs_lose_nothing_and_double_nothing() {
         );
     }
 }
+
+/// `--tls-cert/--tls-key`: the API answers over HTTPS (rustls).
+#[test]
+fn the_server_speaks_tls() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: no openssl to make a test certificate");
+        return;
+    }
+    let server = Server::start_with(
+        None,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(server.url.starts_with("https://"), "{}", server.url);
+    let out = std::process::Command::new("curl")
+        .args(["-sk", &format!("{}/api/v1/health", server.url)])
+        .output()
+        .expect("curl (installed by .ci/run)");
+    let health: Value = serde_json::from_slice(&out.stdout).expect("JSON health over TLS");
+    assert_eq!(health["status"], "ok");
+    let plain = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "--max-time",
+            "5",
+            &format!("{}/api/v1/health", server.url.replacen("https", "http", 1)),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        serde_json::from_slice::<Value>(&plain.stdout).is_err(),
+        "plain HTTP must not be answered"
+    );
+}

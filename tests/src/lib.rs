@@ -37,6 +37,11 @@ impl Server {
     /// Starts `njia-server serve` on a free port (SQLite in a temporary data folder, or the
     /// database of `database_url`) and waits until it listens.
     pub fn start(database_url: Option<&str>) -> Self {
+        Self::start_with(database_url, &[])
+    }
+
+    /// Like [`Server::start`], with more arguments to `serve` (`--tls-cert …`).
+    pub fn start_with(database_url: Option<&str>, serve_args: &[&str]) -> Self {
         use std::io::BufRead;
         let dir = tempfile::tempdir().expect("tempdir");
         let mut cmd = Command::new(bin("njia-server"));
@@ -46,6 +51,7 @@ impl Server {
         }
         let mut child = cmd
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(serve_args)
             .env("NJIA_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -114,6 +114,8 @@ async fn serve<D: Database>(
     let addr = listener.local_addr()?;
     match (tls_cert, tls_key) {
         (Some(cert), Some(key)) => {
+            // Fails only if a provider is already installed, which is fine.
+            let _ = rustls::crypto::ring::default_provider().install_default();
             let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
                 .await
                 .with_context(|| {
