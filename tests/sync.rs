@@ -330,3 +330,54 @@ fn the_server_speaks_tls() {
         "plain HTTP must not be answered"
     );
 }
+
+/// What the office loads comes back out as GeoJSON and HSDS, and loads again unchanged.
+#[test]
+fn the_directory_exports_as_geojson_and_hsds_and_reimports_unchanged() {
+    let server = Server::start(None);
+    let directory = server.dir.path().join("dir.geojson");
+    Device::new()
+        .run(&[
+            "demo-data",
+            "--services",
+            "200",
+            "--seed",
+            "9",
+            "--out",
+            directory.to_str().unwrap(),
+        ])
+        .ok();
+    server.admin(&["import", directory.to_str().unwrap()]).ok();
+    let geojson = server.admin(&["export", "--format", "geojson"]).ok();
+    let fc: Value = serde_json::from_str(&geojson.stdout).unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), 200);
+    let hsds = server.dir.path().join("hsds");
+    server
+        .admin(&[
+            "export",
+            "--format",
+            "hsds",
+            "--out",
+            hsds.to_str().unwrap(),
+        ])
+        .ok();
+    for path in [&directory, &hsds] {
+        let again = server
+            .admin(&["import", path.to_str().unwrap(), "--json"])
+            .ok()
+            .json();
+        assert_eq!(
+            (
+                again["inserted"].as_u64(),
+                again["updated"].as_u64(),
+                again["unchanged"].as_u64()
+            ),
+            (Some(0), Some(0), Some(200)),
+            "{}",
+            path.display()
+        );
+    }
+    server
+        .admin(&["export", "--format", "csv"])
+        .fails_with("not geojson, hsds or fhir");
+}

@@ -56,6 +56,16 @@ pub enum Command {
         #[command(subcommand)]
         command: CorrectionsCommand,
     },
+    /// Write the directory out: GeoJSON (to a file or stdout) or an HSDS 3.0 data package
+    /// (a folder), for exchange with other directories.
+    Export {
+        /// geojson or hsds (fhir is not built yet).
+        #[arg(long)]
+        format: String,
+        /// File (geojson; default stdout) or folder (hsds, required).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -233,6 +243,7 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
             }
             Ok(())
         }
+        Command::Export { format, out } => export(db, &format, out).await,
         Command::Corrections { command } => match command {
             CorrectionsCommand::List { status } => {
                 let status = match status.as_deref() {
@@ -264,6 +275,42 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
             CorrectionsCommand::Reject { id } => decide(db, &id, false, json).await,
         },
     }
+}
+
+async fn export<D: Database>(db: &D, format: &str, out: Option<PathBuf>) -> anyhow::Result<()> {
+    let services: Vec<_> = db
+        .services()
+        .await?
+        .into_iter()
+        .map(|s| s.service)
+        .collect();
+    match (format, out) {
+        ("geojson", None) => {
+            njia_import::write_geojson(&services, std::io::stdout().lock())?;
+        }
+        ("geojson", Some(path)) => {
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            njia_import::write_geojson(&services, std::io::BufWriter::new(file))?;
+            eprintln!("Wrote {} services to {}.", services.len(), path.display());
+        }
+        ("hsds", Some(dir)) => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            njia_import::write_hsds(&services, &dir)?;
+            eprintln!(
+                "Wrote {} services as an HSDS 3.0 data package in {}.",
+                services.len(),
+                dir.display()
+            );
+        }
+        ("hsds", None) => {
+            bail!("--format hsds writes a folder of CSV files: give it with --out DIR")
+        }
+        ("fhir", _) => bail!("--format fhir is not available yet; use geojson or hsds"),
+        (other, _) => bail!("--format {other} is not geojson, hsds or fhir"),
+    }
+    Ok(())
 }
 
 async fn decide<D: Database>(db: &D, id: &str, accept: bool, json: bool) -> anyhow::Result<()> {
