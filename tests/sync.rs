@@ -31,7 +31,50 @@ fn by_id(list: &Value) -> std::collections::BTreeMap<String, Value> {
 
 #[test]
 fn two_chws_and_a_supervisor_end_with_the_same_data_as_the_server() {
-    let server = Server::start(None);
+    a_day_of_work(&Server::start(None));
+}
+
+/// The same day against a server on PostgreSQL (a fresh database on the server of
+/// `NJIA_TEST_DATABASE_URL`, made with `psql`, dropped afterwards).
+#[test]
+fn the_same_day_works_on_postgresql() {
+    if std::env::var("NJIA_SKIP_POSTGRES").is_ok_and(|v| v == "1") {
+        eprintln!("skipped: NJIA_SKIP_POSTGRES=1");
+        return;
+    }
+    let admin_url = std::env::var("NJIA_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("njia_e2e_{}", std::process::id());
+    let psql = |sql: &str| {
+        let out = std::process::Command::new("psql")
+            .args([admin_url.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
+            .output()
+            .expect("psql (the PostgreSQL client; .ci/run installs it)");
+        assert!(
+            out.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&format!("CREATE DATABASE {name}"));
+    struct Drop_<F: FnMut()>(F);
+    impl<F: FnMut()> Drop for Drop_<F> {
+        fn drop(&mut self) {
+            (self.0)()
+        }
+    }
+    let _cleanup = Drop_(|| psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
+    let url = match admin_url.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("NJIA_TEST_DATABASE_URL has no database name: {admin_url}"),
+    };
+    let server = Server::start(Some(&url));
+    a_day_of_work(&server);
+    drop(server);
+}
+
+fn a_day_of_work(server: &Server) {
     let directory = server.dir.path().join("dir.geojson");
     Device::new()
         .run(&[
@@ -46,9 +89,9 @@ fn two_chws_and_a_supervisor_end_with_the_same_data_as_the_server() {
         .ok();
     server.admin(&["import", directory.to_str().unwrap()]).ok();
 
-    let amina = enrolled(&server, "Amina", "worker");
-    let baraka = enrolled(&server, "Baraka", "worker");
-    let supervisor = enrolled(&server, "Wanjiru", "supervisor");
+    let amina = enrolled(server, "Amina", "worker");
+    let baraka = enrolled(server, "Baraka", "worker");
+    let supervisor = enrolled(server, "Wanjiru", "supervisor");
     for d in [&amina, &baraka, &supervisor] {
         let report = d.run(&["sync", "--json"]).ok().json();
         assert_eq!(report["complete"], true, "{report}");

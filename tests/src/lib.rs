@@ -30,6 +30,7 @@ pub fn bin(name: &str) -> PathBuf {
 pub struct Server {
     pub dir: tempfile::TempDir,
     pub url: String,
+    database_url: Option<String>,
     child: std::process::Child,
 }
 
@@ -67,14 +68,23 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("njia-server did not say where it listens: {line:?}"))
             .to_string();
-        Self { dir, url, child }
+        Self {
+            dir,
+            url,
+            database_url: database_url.map(str::to_string),
+            child,
+        }
     }
 
-    /// Runs an admin command (`njia-server --data <dir> args…`).
+    /// Runs an admin command (`njia-server --data <dir> [--database-url …] args…`) on the
+    /// server's storage.
     pub fn admin(&self, args: &[&str]) -> Run {
-        let out = Command::new(bin("njia-server"))
-            .arg("--data")
-            .arg(self.dir.path())
+        let mut cmd = Command::new(bin("njia-server"));
+        cmd.arg("--data").arg(self.dir.path());
+        if let Some(url) = &self.database_url {
+            cmd.arg("--database-url").arg(url);
+        }
+        let out = cmd
             .args(args)
             .env("NJIA_LOG", "warn")
             .output()
