@@ -275,3 +275,38 @@ fn languages_beyond_the_sixty_second_are_still_matched_exactly() {
         assert_eq!(ids, vec![format!("s{probe}")], "language {}", codes[probe]);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Geometry alone (no filters), where it is hardest: services straddling the antimeridian
+    /// and around both poles, queried from both sides with radii that cross the line.
+    #[test]
+    fn near_equals_brute_force_across_the_antimeridian_and_near_the_poles(
+        points in proptest::collection::vec((0usize..3, -1.0f64..1.0, -1.5f64..1.5), 1..120),
+        queries in proptest::collection::vec((0usize..3, -1.0f64..1.0, -1.5f64..1.5, proptest::option::of(0.0f64..250_000.0), 1usize..25), 16),
+    ) {
+        const HOT: &[(f64, f64)] = &[(-17.0, 180.0), (89.5, 45.0), (-89.5, -135.0)];
+        let services: Vec<Service> = points
+            .iter()
+            .enumerate()
+            .map(|(i, &(c, dlat, dlon))| {
+                let (lat, lon) = HOT[c];
+                Service::new(format!("g{i}"), format!("G {i}"), (lat + dlat).clamp(-90.0, 90.0), wrap_lon(lon + dlon))
+            })
+            .collect();
+        let (_dir, mut store) = common::temp_store();
+        store.import_services(&services, |_, _| {}).unwrap();
+        for &(c, dlat, dlon, radius, limit) in &queries {
+            let (lat, lon) = HOT[c];
+            let q = NearQuery {
+                point: Point::new((lat + dlat).clamp(-90.0, 90.0), wrap_lon(lon + dlon)).unwrap(),
+                radius_m: radius,
+                limit,
+                filter: Filter::default(),
+            };
+            let got: Vec<(String, f64)> = store.near(&q).unwrap().into_iter().map(|h| (h.id, h.distance_m.unwrap())).collect();
+            prop_assert_eq!(got, brute_force(&services, &q), "query {:?}", q);
+        }
+    }
+}
