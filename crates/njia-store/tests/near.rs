@@ -292,15 +292,18 @@ proptest! {
             .enumerate()
             .map(|(i, &(c, dlat, dlon))| {
                 let (lat, lon) = HOT[c];
-                Service::new(format!("g{i}"), format!("G {i}"), (lat + dlat).clamp(-90.0, 90.0), wrap_lon(lon + dlon))
+                // Around a pole, spread over every longitude: neighbours across the pole.
+                let spread = if c == 0 { 1.0 } else { 120.0 };
+                Service::new(format!("g{i}"), format!("G {i}"), (lat + dlat).clamp(-90.0, 90.0), wrap_lon(lon + dlon * spread))
             })
             .collect();
         let (_dir, mut store) = common::temp_store();
         store.import_services(&services, |_, _| {}).unwrap();
         for &(c, dlat, dlon, radius, limit) in &queries {
             let (lat, lon) = HOT[c];
+            let spread = if c == 0 { 1.0 } else { 120.0 };
             let q = NearQuery {
-                point: Point::new((lat + dlat).clamp(-90.0, 90.0), wrap_lon(lon + dlon)).unwrap(),
+                point: Point::new((lat + dlat).clamp(-90.0, 90.0), wrap_lon(lon + dlon * spread)).unwrap(),
                 radius_m: radius,
                 limit,
                 filter: Filter::default(),
