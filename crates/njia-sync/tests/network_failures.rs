@@ -284,7 +284,7 @@ async fn a_revoked_device_is_told_so_in_words_and_keeps_its_records() {
     let body = req.sync_request();
     assert_eq!(req.op_idx(), [1, 2, 3, 4]);
     assert!(body.ops.iter().all(|o| o.device_id == store.device_id()));
-    assert_eq!((body.cursor, body.max_bytes), (0, Some(4 * 1024 * 1024)));
+    assert_eq!((body.cursor, body.max_bytes), (0, Some(8 * 1024 * 1024)));
 }
 
 #[tokio::test]
