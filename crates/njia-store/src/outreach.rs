@@ -259,33 +259,44 @@ impl Store {
         let rows = stmt
             .query_map([status.map(SessionStatus::as_str)], session_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut all = self.referrals(&ReferralFilter::default())?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id = Some(row.0.clone());
-            let (mine, rest): (Vec<_>, Vec<_>) = all
-                .into_iter()
-                .partition(|r| r.session_id.map(|s| s.to_string()) == id);
-            all = rest;
-            out.push(build_session(row, mine)?);
+        // Every referral read once and grouped by session, not scanned again per session.
+        let mut by_session: std::collections::HashMap<Option<Uuid>, Vec<Referral>> =
+            std::collections::HashMap::new();
+        for r in self.referrals(&ReferralFilter::default())? {
+            by_session.entry(r.session_id).or_default().push(r);
         }
-        Ok(out)
+        rows.into_iter()
+            .map(|row| {
+                let mine = Uuid::parse_str(&row.0)
+                    .ok()
+                    .and_then(|id| by_session.remove(&Some(id)))
+                    .unwrap_or_default();
+                build_session(row, mine)
+            })
+            .collect()
     }
 
     /// Referrals, oldest first.
     pub fn referrals(&self, f: &ReferralFilter) -> Result<Vec<Referral>> {
+        self.referrals_where(f, None)
+    }
+
+    /// Referrals matching the filter and, when given, with this id.
+    fn referrals_where(&self, f: &ReferralFilter, id: Option<&str>) -> Result<Vec<Referral>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, version, doc, created_at, updated_at FROM referral
               WHERE (?1 IS NULL OR status = ?1)
                 AND (?2 IS NULL OR session_id = ?2)
                 AND (?3 IS NULL OR (follow_up_on IS NOT NULL AND follow_up_on <= ?3))
+                AND (?4 IS NULL OR id = ?4)
               ORDER BY created_at, id",
         )?;
         let rows = stmt.query_map(
             params![
                 f.status.map(ReferralStatus::as_str),
                 f.session_id,
-                f.due_by.map(|d| d.to_string())
+                f.due_by.map(|d| d.to_string()),
+                id
             ],
             |r| {
                 Ok((
@@ -316,9 +327,8 @@ impl Store {
     /// One referral.
     pub fn referral(&self, id: &str) -> Result<Referral> {
         let uuid = parse_id(id, StoreError::ReferralNotFound)?;
-        self.referrals(&ReferralFilter::default())?
-            .into_iter()
-            .find(|r| r.id == uuid)
+        self.referrals_where(&ReferralFilter::default(), Some(&uuid.to_string()))?
+            .pop()
             .ok_or_else(|| StoreError::ReferralNotFound(uuid.to_string()))
     }
 
