@@ -1,0 +1,48 @@
+// The commands of src-tauri, typed with the generated bindings. Nothing here decides
+// anything: each function is one `invoke`.
+
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  AppInfo,
+  CorrectionArgs,
+  DirectoryInfo,
+  NearArgs,
+  Referral,
+  ReferralChange,
+  ReferralQuery,
+  SearchArgs,
+  Service,
+  ServiceHit,
+  Session,
+  SessionInput,
+  SessionStatus,
+  SyncActivity,
+  SyncView,
+  Unlocked,
+} from './bindings';
+
+export const api = {
+  appInfo: () => invoke<AppInfo>('app_info'),
+  unlock: (passphrase: string) => invoke<Unlocked>('unlock', { passphrase }),
+  lock: () => invoke<void>('lock'),
+  near: (args: NearArgs) => invoke<ServiceHit[]>('near', { args }),
+  search: (args: SearchArgs) => invoke<ServiceHit[]>('search', { args }),
+  service: (id: string) => invoke<Service>('service', { id }),
+  suggestCorrection: (args: CorrectionArgs) => invoke<void>('suggest_correction', { args }),
+  directoryInfo: () => invoke<DirectoryInfo>('directory_info'),
+  saveSession: (input: SessionInput) => invoke<Session>('save_session', { input }),
+  editSession: (id: string, input: SessionInput) => invoke<Session>('edit_session', { id, input }),
+  voidSession: (id: string, reason: string) => invoke<Session>('void_session', { id, reason }),
+  session: (id: string) => invoke<Session>('session', { id }),
+  sessions: (status: SessionStatus | null = null) => invoke<Session[]>('sessions', { status }),
+  referrals: (query: ReferralQuery) => invoke<Referral[]>('referrals', { query }),
+  updateReferral: (id: string, change: ReferralChange) => invoke<Referral>('update_referral', { id, change }),
+  enroll: (server: string, code: string) => invoke<SyncView>('enroll', { server, code }),
+  syncStatus: () => invoke<SyncView>('sync_status'),
+  syncNow: () => invoke<void>('sync_now'),
+};
+
+export function onSync(handler: (a: SyncActivity) => void): Promise<UnlistenFn> {
+  return listen<SyncActivity>('sync', (e) => handler(e.payload));
+}

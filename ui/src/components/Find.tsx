@@ -1,0 +1,350 @@
+// Find services: a point (place name, typed coordinates, map click or GPS), filter chips,
+// text search as you type; results as a list and on the offline map.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api';
+import type { ServiceHit } from '../bindings';
+import { formatPoint, looksNumeric, parseCoordinates, type LatLon } from '../lib/coords';
+import { errorMessage } from '../lib/errors';
+import { formatDistance, languageName, regionName } from '../lib/format';
+import { loadGazetteer, matchPlaces, type Place } from '../lib/gazetteer';
+import { CATEGORIES, CLIENT_LANGUAGES } from '../lib/taxonomy';
+import { t } from '../i18n';
+import { MapView } from './MapView';
+import { Chip, ErrorLine, Icon } from './ui';
+
+export interface FindState {
+  point: LatLon | null;
+  placeText: string;
+  categories: string[];
+  language: string;
+  free: boolean;
+  noDocuments: boolean;
+  interpreter: boolean;
+  openNow: boolean;
+  text: string;
+}
+
+export const emptyFind: FindState = {
+  point: null,
+  placeText: '',
+  categories: [],
+  language: '',
+  free: false,
+  noDocuments: false,
+  interpreter: false,
+  openNow: false,
+  text: '',
+};
+
+const LIMIT = 50;
+
+export function Find(props: {
+  lang: string;
+  state: FindState;
+  setState: (f: (s: FindState) => FindState) => void;
+  selected: string | null;
+  onOpen: (hit: ServiceHit) => void;
+  children?: preact.ComponentChildren;
+}) {
+  const { state, setState, lang } = props;
+  const [suggestions, setSuggestions] = useState<Place[]>([]);
+  const [active, setActive] = useState(-1);
+  const [near, setNear] = useState<ServiceHit[] | null>(null);
+  const [found, setFound] = useState<ServiceHit[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [placeNote, setPlaceNote] = useState<string | null>(null);
+  const nearSeq = useRef(0);
+  const searchSeq = useRef(0);
+
+  const set = (patch: Partial<FindState>) => setState((s) => ({ ...s, ...patch }));
+
+  // Near-me whenever the point or a filter changes.
+  useEffect(() => {
+    if (!state.point) {
+      setNear(null);
+      return;
+    }
+    const seq = ++nearSeq.current;
+    setBusy(true);
+    api
+      .near({
+        lat: state.point.lat,
+        lon: state.point.lon,
+        radius_km: null,
+        limit: LIMIT,
+        categories: state.categories,
+        languages: state.language ? [state.language] : [],
+        free: state.free,
+        no_documents: state.noDocuments,
+        interpreter: state.interpreter,
+        open_now: state.openNow,
+      })
+      .then(
+        (hits) => {
+          if (seq !== nearSeq.current) return;
+          setNear(hits);
+          setError(null);
+        },
+        (e) => seq === nearSeq.current && setError(errorMessage(t, e)),
+      )
+      .finally(() => seq === nearSeq.current && setBusy(false));
+  }, [
+    state.point?.lat,
+    state.point?.lon,
+    state.categories.join(),
+    state.language,
+    state.free,
+    state.noDocuments,
+    state.interpreter,
+    state.openNow,
+  ]);
+
+  // Text search as you type, debounced; ranked by distance when a point is set.
+  useEffect(() => {
+    const text = state.text.trim();
+    const seq = ++searchSeq.current;
+    if (!text) {
+      setFound(null);
+      return;
+    }
+    const timer = setTimeout(() => {
+      api
+        .search({ text, lat: state.point?.lat ?? null, lon: state.point?.lon ?? null, limit: LIMIT })
+        .then(
+          (hits) => {
+            if (seq !== searchSeq.current) return;
+            setFound(hits);
+            setError(null);
+          },
+          (e) => seq === searchSeq.current && setError(errorMessage(t, e)),
+        );
+    }, 150);
+    return () => clearTimeout(timer);
+  }, [state.text, state.point?.lat, state.point?.lon]);
+
+  function choosePoint(p: LatLon, label: string) {
+    set({ point: p, placeText: label });
+    setSuggestions([]);
+    setActive(-1);
+    setPlaceNote(null);
+  }
+
+  function onPlaceInput(text: string) {
+    set({ placeText: text });
+    setPlaceNote(null);
+    if (!text.trim() || looksNumeric(text)) {
+      setSuggestions([]);
+      return;
+    }
+    loadGazetteer().then((index) => {
+      setSuggestions(matchPlaces(index, text, 8));
+      setActive(-1);
+    });
+  }
+
+  function placeLabel(p: Place): string {
+    return [p[0], p[4], regionName(p[3], lang)].filter(Boolean).join(', ');
+  }
+
+  function onPlaceKey(e: KeyboardEvent) {
+    if (e.key === 'ArrowDown' && suggestions.length) {
+      e.preventDefault();
+      setActive((a) => Math.min(suggestions.length - 1, a + 1));
+    } else if (e.key === 'ArrowUp' && suggestions.length) {
+      e.preventDefault();
+      setActive((a) => Math.max(0, a - 1));
+    } else if (e.key === 'Escape') {
+      setSuggestions([]);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const coords = parseCoordinates(state.placeText);
+      if (coords) return choosePoint(coords, formatPoint(coords, lang));
+      const p = suggestions[Math.max(0, active)];
+      if (p) return choosePoint({ lat: p[1], lon: p[2] }, p[0]);
+      setPlaceNote(t('find.place_unknown'));
+    }
+  }
+
+  function useGps() {
+    if (!navigator.geolocation) return setPlaceNote(t('find.gps_unavailable'));
+    setPlaceNote(t('find.gps_waiting'));
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        const p = { lat: pos.coords.latitude, lon: pos.coords.longitude };
+        choosePoint(p, formatPoint(p, lang));
+      },
+      () => setPlaceNote(t('find.gps_failed')),
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+    );
+  }
+
+  const toggleCat = (c: string) =>
+    setState((s) => ({
+      ...s,
+      categories: s.categories.includes(c) ? s.categories.filter((x) => x !== c) : [...s.categories, c],
+    }));
+
+  const searching = state.text.trim() !== '';
+  const hits = searching ? found : near;
+
+  return (
+    <div class="find">
+      <section class="find-controls" aria-label={t('find.controls')}>
+        <div class="field combo">
+          <label for="place">{t('find.place_label')}</label>
+          <div class="row">
+            <input
+              id="place"
+              data-testid="place-input"
+              type="text"
+              autocomplete="off"
+              role="combobox"
+              aria-expanded={suggestions.length > 0}
+              aria-controls="place-options"
+              aria-activedescendant={active >= 0 ? `place-opt-${active}` : undefined}
+              placeholder={t('find.place_placeholder')}
+              value={state.placeText}
+              onInput={(e) => onPlaceInput(e.currentTarget.value)}
+              onKeyDown={onPlaceKey}
+            />
+            <button type="button" class="icon-btn" aria-label={t('find.use_gps')} title={t('find.use_gps')} onClick={useGps}>
+              <Icon name="gps" />
+            </button>
+          </div>
+          {suggestions.length > 0 && (
+            <ul id="place-options" role="listbox" class="options" aria-label={t('find.place_suggestions')}>
+              {suggestions.map((p, i) => (
+                <li
+                  key={`${p[0]}-${p[1]}-${p[2]}`}
+                  id={`place-opt-${i}`}
+                  role="option"
+                  aria-selected={i === active}
+                  class={i === active ? 'active' : ''}
+                  data-testid="place-option"
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => choosePoint({ lat: p[1], lon: p[2] }, p[0])}
+                >
+                  {placeLabel(p)}
+                </li>
+              ))}
+            </ul>
+          )}
+          <p class="hint" aria-live="polite">
+            {placeNote ??
+              (state.point
+                ? t('find.point_is', { point: formatPoint(state.point, lang) })
+                : t('find.place_hint'))}
+          </p>
+        </div>
+
+        <div class="field">
+          <label for="search">{t('find.search_label')}</label>
+          <input
+            id="search"
+            data-testid="search-input"
+            type="search"
+            autocomplete="off"
+            placeholder={t('find.search_placeholder')}
+            value={state.text}
+            onInput={(e) => set({ text: e.currentTarget.value })}
+          />
+        </div>
+
+        <div class="chips" role="group" aria-label={t('find.filters')}>
+          <Chip testid="chip-free" pressed={state.free} onToggle={() => set({ free: !state.free })}>
+            {t('badge.free')}
+          </Chip>
+          <Chip testid="chip-no-documents" pressed={state.noDocuments} onToggle={() => set({ noDocuments: !state.noDocuments })}>
+            {t('badge.no_documents')}
+          </Chip>
+          <Chip testid="chip-interpreter" pressed={state.interpreter} onToggle={() => set({ interpreter: !state.interpreter })}>
+            {t('badge.interpreter')}
+          </Chip>
+          <Chip testid="chip-open-now" pressed={state.openNow} onToggle={() => set({ openNow: !state.openNow })}>
+            {t('find.open_now')}
+          </Chip>
+          <label class="chip-select">
+            <span>{t('find.language')}</span>
+            <select value={state.language} onChange={(e) => set({ language: e.currentTarget.value })}>
+              <option value="">{t('find.any_language')}</option>
+              {CLIENT_LANGUAGES.map((c) => (
+                <option value={c} key={c}>
+                  {languageName(c, lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div class="chips scroll" role="group" aria-label={t('find.categories')}>
+          {CATEGORIES.map((c) => (
+            <Chip key={c} testid={`chip-cat-${c}`} pressed={state.categories.includes(c)} onToggle={() => toggleCat(c)}>
+              {t(`category.${c}`)}
+            </Chip>
+          ))}
+        </div>
+      </section>
+
+      <MapView
+        testid="map"
+        class="find-map"
+        label={t('find.map_label')}
+        point={state.point}
+        hits={hits ?? []}
+        selected={props.selected}
+        onPick={(p) => choosePoint(p, formatPoint(p, lang))}
+        onSelect={props.onOpen}
+      />
+
+      <section class="find-results" aria-label={t('find.results_label')} aria-busy={busy}>
+        {props.children ?? (
+          <>
+            <ErrorLine text={error} />
+            <h2 class="results-head" aria-live="polite">
+              {hits === null
+                ? searching
+                  ? t('find.searching')
+                  : t('find.choose_point')
+                : searching
+                  ? t('find.search_results', { count: hits.length })
+                  : t('find.results', { count: hits.length })}
+            </h2>
+            {hits && hits.length === 0 && <p class="hint">{t('find.nothing')}</p>}
+            <ul class="results">
+              {(hits ?? []).map((h) => (
+                <li key={h.id}>
+                  <button
+                    type="button"
+                    class={h.id === props.selected ? 'result sel' : 'result'}
+                    data-testid="result"
+                    data-id={h.id}
+                    onClick={() => props.onOpen(h)}
+                  >
+                    <span class="result-top">
+                      <strong class="result-name">{h.name}</strong>
+                      {h.distance_m != null && <span class="dist">{formatDistance(h.distance_m, lang)}</span>}
+                    </span>
+                    <span class="result-meta">
+                      <OpenBadge open={h.open} />
+                      {h.free_of_charge && <span class="badge">{t('badge.free')}</span>}
+                      {h.no_documents_required && <span class="badge">{t('badge.no_documents')}</span>}
+                      {h.interpreter_available && <span class="badge">{t('badge.interpreter')}</span>}
+                    </span>
+                    <span class="result-cats">{h.categories.map((c) => t(`category.${c}`, { defaultValue: c })).join(' · ')}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export function OpenBadge(props: { open: boolean | null | undefined }) {
+  if (props.open === true) return <span class="badge open">{t('open.open')}</span>;
+  if (props.open === false) return <span class="badge closed">{t('open.closed')}</span>;
+  return <span class="badge unknown">{t('open.unknown')}</span>;
+}

@@ -1,0 +1,132 @@
+// The offline map: Leaflet with no tile layer; the basemap is Natural Earth countries from
+// world-atlas, turned into GeoJSON by topojson-client. Markers are circle markers (no image
+// assets). The list beside it is the accessible way to the same services.
+
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef } from 'preact/hooks';
+import type { ServiceHit } from '../bindings';
+import type { LatLon } from '../lib/coords';
+
+let basemap: Promise<GeoJSON.FeatureCollection> | null = null;
+
+function loadBasemap(): Promise<GeoJSON.FeatureCollection> {
+  basemap ??= Promise.all([import('topojson-client'), import('world-atlas/countries-50m.json')]).then(
+    ([topo, atlas]) => {
+      const t = (atlas.default ?? atlas) as unknown as Parameters<typeof topo.feature>[0];
+      const objects = (t as unknown as { objects: Record<string, Parameters<typeof topo.feature>[1]> }).objects;
+      return topo.feature(t, objects.countries) as unknown as GeoJSON.FeatureCollection;
+    },
+  );
+  return basemap;
+}
+
+const wrapLon = (lon: number) => ((((lon + 180) % 360) + 360) % 360) - 180;
+
+export interface MapProps {
+  point: LatLon | null;
+  hits?: ServiceHit[];
+  selected?: string | null;
+  onPick?: (p: LatLon) => void;
+  onSelect?: (hit: ServiceHit) => void;
+  label: string;
+  testid?: string;
+  class?: string;
+}
+
+export function MapView(props: MapProps) {
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const markers = useRef<L.LayerGroup | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    const div = el.current;
+    if (!div) return;
+    const m = L.map(div, {
+      preferCanvas: true,
+      worldCopyJump: true,
+      minZoom: 2,
+      maxZoom: 17,
+      zoomSnap: 0.5,
+    }).setView([-2, 32], 4);
+    m.attributionControl.setPrefix(false);
+    m.attributionControl.addAttribution('Natural Earth');
+    L.control.scale({ imperial: false }).addTo(m);
+    let alive = true;
+    loadBasemap().then((geo) => {
+      if (!alive) return;
+      L.geoJSON(geo, {
+        interactive: false,
+        style: { color: '#6b6b6b', weight: 1, fillColor: '#f2efe6', fillOpacity: 1 },
+      })
+        .addTo(m)
+        .bringToBack();
+    });
+    markers.current = L.layerGroup().addTo(m);
+    m.on('click', (e: L.LeafletMouseEvent) => {
+      latest.current.onPick?.({ lat: e.latlng.lat, lon: wrapLon(e.latlng.lng) });
+    });
+    const ro = new ResizeObserver(() => m.invalidateSize());
+    ro.observe(div);
+    map.current = m;
+    return () => {
+      alive = false;
+      ro.disconnect();
+      m.remove();
+      map.current = null;
+    };
+  }, []);
+
+  // Markers, and the view fitted to the point and the nearest results.
+  useEffect(() => {
+    const m = map.current;
+    const layer = markers.current;
+    if (!m || !layer) return;
+    layer.clearLayers();
+    const hits = props.hits ?? [];
+    const bounds: L.LatLngExpression[] = [];
+    hits.forEach((h, i) => {
+      const sel = h.id === props.selected;
+      const color = h.open === true ? '#0b6e2e' : h.open === false ? '#a4161a' : '#3d3d3d';
+      const mk = L.circleMarker([h.lat, h.lon], {
+        radius: sel ? 11 : 8,
+        color: '#ffffff',
+        weight: 2,
+        fillColor: sel ? '#0a3d91' : color,
+        fillOpacity: 1,
+      });
+      mk.bindTooltip(h.name);
+      mk.on('click', (e) => {
+        L.DomEvent.stopPropagation(e);
+        latest.current.onSelect?.(h);
+      });
+      mk.addTo(layer);
+      if (i < 10) bounds.push([h.lat, h.lon]);
+    });
+    if (props.point) {
+      L.circleMarker([props.point.lat, props.point.lon], {
+        radius: 10,
+        color: '#ffffff',
+        weight: 3,
+        fillColor: '#c2410c',
+        fillOpacity: 1,
+        interactive: false,
+      }).addTo(layer);
+      bounds.push([props.point.lat, props.point.lon]);
+    }
+    if (bounds.length === 1) m.setView(bounds[0], Math.max(m.getZoom(), 11));
+    else if (bounds.length > 1) m.fitBounds(L.latLngBounds(bounds), { padding: [30, 30], maxZoom: 14 });
+  }, [props.point?.lat, props.point?.lon, props.hits, props.selected]);
+
+  return (
+    <div
+      ref={el}
+      class={`map ${props.class ?? ''}`}
+      data-testid={props.testid}
+      role="region"
+      aria-label={props.label}
+    />
+  );
+}

@@ -1,0 +1,62 @@
+// Unlock the encrypted store; on the first run, choose its passphrase (twice).
+
+import { useState } from 'preact/hooks';
+import type { AppInfo } from '../bindings';
+import { t } from '../i18n';
+import { ErrorLine } from './ui';
+
+export function Unlock(props: { info: AppInfo; onUnlock: (passphrase: string) => Promise<string | null> }) {
+  const first = props.info.first_run;
+  const min = props.info.min_passphrase;
+  const [pass, setPass] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (first && pass.length < min) return setError(t('errors.passphrase_too_short', { min, count: min }));
+    if (first && pass !== confirm) return setError(t('unlock.mismatch'));
+    if (!pass) return setError(t('unlock.empty'));
+    setBusy(true);
+    setError(await props.onUnlock(pass));
+    setBusy(false);
+  }
+
+  return (
+    <form class="card narrow" onSubmit={submit} aria-labelledby="unlock-title">
+      <h2 id="unlock-title">{first ? t('unlock.title_first') : t('unlock.title')}</h2>
+      <p>{first ? t('unlock.intro_first', { count: min }) : t('unlock.intro')}</p>
+      <div class="field">
+        <label for="passphrase">{t('unlock.passphrase')}</label>
+        <input
+          id="passphrase"
+          data-testid="passphrase"
+          type="password"
+          autocomplete={first ? 'new-password' : 'current-password'}
+          autoFocus
+          value={pass}
+          onInput={(e) => setPass(e.currentTarget.value)}
+        />
+      </div>
+      {first && (
+        <div class="field">
+          <label for="passphrase-confirm">{t('unlock.confirm')}</label>
+          <input
+            id="passphrase-confirm"
+            data-testid="passphrase-confirm"
+            type="password"
+            autocomplete="new-password"
+            value={confirm}
+            onInput={(e) => setConfirm(e.currentTarget.value)}
+          />
+        </div>
+      )}
+      <ErrorLine text={error} testid="unlock-error" />
+      <button type="submit" class="primary wide" data-testid="unlock" disabled={busy}>
+        {busy ? t('unlock.opening') : first ? t('unlock.create') : t('unlock.unlock')}
+      </button>
+      {first && <p class="hint">{t('unlock.warning')}</p>}
+    </form>
+  );
+}
