@@ -43,4 +43,4 @@ export function initI18n(lang: Lang): Promise<unknown> {
   } as Parameters<typeof i18n.init>[0]);
 }
 
-export const t = (key: string, options?: Record<string, unknown>): string => i18n.t(key, options as never) as string;
+export const t = (key: string, options?: Record<string, unknown>): string => String(i18n.t(key, options as never));

@@ -207,7 +207,10 @@ export function App() {
       break;
     case 'find':
       screen = (
-        <Find lang={lang} state={find} setState={setFind} selected={service?.id ?? null} onOpen={(h) => setService({ id: h.id, hit: h })}>
+        <Find lang={lang} state={find} setState={setFind} selected={service?.id ?? null} onOpen={(h) => {
+            setService({ id: h.id, hit: h });
+            window.scrollTo(0, 0);
+          }}>
           {service ? (
             <ServicePage
               lang={lang}

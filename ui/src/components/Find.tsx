@@ -190,7 +190,7 @@ export function Find(props: {
   const hits = searching ? found : near;
 
   return (
-    <div class="find">
+    <div class={props.children ? 'find with-service' : 'find'}>
       <section class="find-controls" aria-label={t('find.controls')}>
         <div class="field combo">
           <label for="place">{t('find.place_label')}</label>
@@ -291,7 +291,7 @@ export function Find(props: {
         class="find-map"
         label={t('find.map_label')}
         point={state.point}
-        hits={hits ?? []}
+        hits={hits ?? undefined}
         selected={props.selected}
         onPick={(p) => choosePoint(p, formatPoint(p, lang))}
         onSelect={props.onOpen}

@@ -21,6 +21,8 @@ function loadBasemap(): Promise<GeoJSON.FeatureCollection> {
   return basemap;
 }
 
+const NONE: ServiceHit[] = [];
+
 const wrapLon = (lon: number) => ((((lon + 180) % 360) + 360) % 360) - 180;
 
 export interface MapProps {
@@ -79,15 +81,12 @@ export function MapView(props: MapProps) {
     };
   }, []);
 
-  // Markers, and the view fitted to the point and the nearest results.
+  // Markers: redrawn when the results, the selection or the point change.
   useEffect(() => {
-    const m = map.current;
     const layer = markers.current;
-    if (!m || !layer) return;
+    if (!layer) return;
     layer.clearLayers();
-    const hits = props.hits ?? [];
-    const bounds: L.LatLngExpression[] = [];
-    hits.forEach((h, i) => {
+    for (const h of props.hits ?? NONE) {
       const sel = h.id === props.selected;
       const color = h.open === true ? '#0b6e2e' : h.open === false ? '#a4161a' : '#3d3d3d';
       const mk = L.circleMarker([h.lat, h.lon], {
@@ -103,8 +102,7 @@ export function MapView(props: MapProps) {
         latest.current.onSelect?.(h);
       });
       mk.addTo(layer);
-      if (i < 10) bounds.push([h.lat, h.lon]);
-    });
+    }
     if (props.point) {
       L.circleMarker([props.point.lat, props.point.lon], {
         radius: 10,
@@ -114,11 +112,19 @@ export function MapView(props: MapProps) {
         fillOpacity: 1,
         interactive: false,
       }).addTo(layer);
-      bounds.push([props.point.lat, props.point.lon]);
     }
+  }, [props.point?.lat, props.point?.lon, props.hits, props.selected]);
+
+  // The view: fitted to the point and the nearest results when either changes (not on
+  // every render, so a pan or zoom by hand stays).
+  useEffect(() => {
+    const m = map.current;
+    if (!m) return;
+    const bounds: L.LatLngExpression[] = (props.hits ?? NONE).slice(0, 10).map((h) => [h.lat, h.lon] as L.LatLngTuple);
+    if (props.point) bounds.push([props.point.lat, props.point.lon]);
     if (bounds.length === 1) m.setView(bounds[0], Math.max(m.getZoom(), 11));
     else if (bounds.length > 1) m.fitBounds(L.latLngBounds(bounds), { padding: [30, 30], maxZoom: 14 });
-  }, [props.point?.lat, props.point?.lon, props.hits, props.selected]);
+  }, [props.point?.lat, props.point?.lon, props.hits]);
 
   return (
     <div
