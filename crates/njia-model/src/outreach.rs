@@ -29,6 +29,7 @@ pub const MAX_CLIENT_CODE_LEN: usize = 32;
 /// Where a session stands. `Voided` is reached only through a void with a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SessionStatus {
     Draft,
     Final,
@@ -48,6 +49,7 @@ impl SessionStatus {
 /// How soon the referred person should be seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Urgency {
     Routine,
     Urgent,
@@ -57,6 +59,7 @@ pub enum Urgency {
 /// What became of a referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ReferralStatus {
     Issued,
     Completed,
@@ -76,6 +79,7 @@ impl ReferralStatus {
 /// One cell of the people-reached grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Reached {
     pub sex: Sex,
     pub age: AgeBand,
@@ -87,6 +91,7 @@ pub struct Reached {
 /// A referral as written in a session file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferralInput {
     /// Present when editing a referral that already exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,12 +111,16 @@ pub struct ReferralInput {
     // Read-only fields of `njia log show` output, tolerated so a shown session can be edited
     // and fed back as it is.
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub session_id: Option<Value>,
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub version: Option<Value>,
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub created_at: Option<Value>,
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub updated_at: Option<Value>,
 }
 
@@ -122,6 +131,7 @@ fn default_urgency() -> Urgency {
 /// The status a session file may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum InputStatus {
     Draft,
     Final,
@@ -130,6 +140,7 @@ pub enum InputStatus {
 /// A session as written in a file for `njia log add` / `njia log edit` (DESIGN §5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionInput {
     pub started_at: DateTime<FixedOffset>,
     #[serde(default)]
@@ -165,14 +176,19 @@ pub struct SessionInput {
     pub version: Option<i64>,
     // Read-only fields of `njia log show` output, tolerated on edit.
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub device_id: Option<Value>,
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub created_at: Option<Value>,
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub updated_at: Option<Value>,
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub void_reason: Option<Value>,
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub total_reached: Option<Value>,
 }
 
@@ -448,6 +464,7 @@ fn strip_position(msg: &str) -> String {
 /// A session as the store holds it and the CLI prints it: the input fields plus identity,
 /// version and lifecycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Session {
     pub id: Uuid,
     pub device_id: Uuid,
@@ -475,6 +492,7 @@ pub struct Session {
 
 /// A referral as the store holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Referral {
     pub id: Uuid,
     pub session_id: Option<Uuid>,

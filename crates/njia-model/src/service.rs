@@ -14,6 +14,7 @@ pub const MAX_TEXT_LEN: usize = 4000;
 
 /// One service at one place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Service {
     /// Stable id from the source (UUID for HSDS, `osm_type/osm_id` for healthsites); re-import
     /// of the same id updates the row.

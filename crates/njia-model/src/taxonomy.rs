@@ -64,6 +64,7 @@ pub fn parse_language(raw: &str) -> Result<String, String> {
 /// What kind of outreach a session was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Activity {
     HealthTalk,
     DoorToDoor,
@@ -77,6 +78,7 @@ pub enum Activity {
 /// Sex as recorded for disaggregated counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Sex {
     Female,
     Male,
@@ -85,6 +87,7 @@ pub enum Sex {
 
 /// Age bands of the reporting standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum AgeBand {
     #[serde(rename = "0-4")]
     Under5,
@@ -99,6 +102,7 @@ pub enum AgeBand {
 /// Whether the people reached are migrants or members of the host community.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Group {
     Migrant,
     Host,

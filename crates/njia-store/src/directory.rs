@@ -31,6 +31,7 @@ pub struct ImportSummary {
 /// A service as listed in results: what a CHW needs to choose one, plus the distance when a
 /// point was given and whether it is open when a time was given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceHit {
     pub id: String,
     pub name: String,
@@ -410,6 +411,18 @@ impl Store {
             .query_row("SELECT coalesce(max(rowid), 0) FROM service", [], |r| {
                 r.get(0)
             })?)
+    }
+
+    /// The sources the directory's services came from (`healthsites.io`…), for the
+    /// attribution their licences ask for on the about screen. Reads every row: not for a
+    /// hot path.
+    pub fn directory_sources(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT json_extract(detail, '$.source') AS src FROM service \
+             WHERE src IS NOT NULL ORDER BY src",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many services the directory holds.

@@ -12,7 +12,7 @@ use njia_model::geo::{bounding_boxes, distance_m, Point, MAX_DISTANCE_M};
 use njia_model::taxonomy::{parse_category, parse_language};
 use njia_model::ValidationError;
 use opening_hours::OpeningHours;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use crate::directory::{
     category_mask, hit_from_row, split_list, ServiceHit, FLAG_FREE, FLAG_INTERPRETER,
@@ -310,6 +310,22 @@ impl Store {
             out.push(hit);
         }
         Ok(out)
+    }
+
+    /// Says for each hit whether it is open at `at`, in its own time zone, without
+    /// filtering: a result list shows closed services too, marked closed, so a CHW can
+    /// still refer someone for tomorrow. `open` stays `None` where the hours are unknown.
+    pub fn mark_open_at(&self, hits: &mut [ServiceHit], at: DateTime<FixedOffset>) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT opening_hours, timezone FROM service WHERE id = ?1")?;
+        for hit in hits.iter_mut() {
+            let row: Option<(Option<String>, Option<String>)> = stmt
+                .query_row([&hit.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            hit.open = row.and_then(|(hours, tz)| is_open(hours.as_deref(), tz.as_deref(), at));
+        }
+        Ok(())
     }
 
     /// The same query answered by reading every service: the baseline the benchmarks

@@ -313,3 +313,55 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn results_say_open_or_closed_without_dropping_the_closed_ones() {
+    let (_dir, mut store) = common::temp_store();
+    let mut weekdays = Service::new("weekdays", "Weekday clinic", -1.28, 36.82);
+    weekdays.opening_hours = Some("Mo-Fr 08:00-17:00".into());
+    weekdays.timezone = Some("Africa/Nairobi".into());
+    let mut always = Service::new("always", "Always open", -1.281, 36.821);
+    always.opening_hours = Some("24/7".into());
+    let unknown = Service::new("unknown", "Hours unknown", -1.282, 36.822);
+    store
+        .import_services(&[weekdays, always, unknown], |_, _| {})
+        .unwrap();
+    let mut hits = store
+        .near(&NearQuery::new(Point::new(-1.28, 36.82).unwrap()))
+        .unwrap();
+    // Saturday 2026-11-28, 10:00 in Nairobi: the weekday clinic is shut.
+    let saturday: DateTime<FixedOffset> =
+        DateTime::parse_from_rfc3339("2026-11-28T07:00:00Z").unwrap();
+    store.mark_open_at(&mut hits, saturday).unwrap();
+    let open: Vec<(&str, Option<bool>)> = hits.iter().map(|h| (h.id.as_str(), h.open)).collect();
+    assert_eq!(
+        open,
+        [
+            ("weekdays", Some(false)),
+            ("always", Some(true)),
+            ("unknown", None)
+        ]
+    );
+    // Monday 10:00 in Nairobi: open.
+    let monday = DateTime::parse_from_rfc3339("2026-11-30T07:00:00Z").unwrap();
+    store.mark_open_at(&mut hits, monday).unwrap();
+    assert_eq!(hits[0].open, Some(true));
+}
+
+#[test]
+fn the_directory_names_its_sources_once_each() {
+    let (_dir, mut store) = common::temp_store();
+    assert!(store.directory_sources().unwrap().is_empty());
+    let mut a = Service::new("a", "A", -1.0, 36.0);
+    a.source = Some("healthsites.io".into());
+    let mut b = Service::new("b", "B", -1.1, 36.1);
+    b.source = Some("healthsites.io".into());
+    let mut c = Service::new("c", "C", -1.2, 36.2);
+    c.source = Some("Field office survey".into());
+    let d = Service::new("d", "D", -1.3, 36.3);
+    store.import_services(&[a, b, c, d], |_, _| {}).unwrap();
+    assert_eq!(
+        store.directory_sources().unwrap(),
+        ["Field office survey", "healthsites.io"]
+    );
+}

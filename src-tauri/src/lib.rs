@@ -1,0 +1,69 @@
+//! The Njia app: a thin Tauri 2 shell. Every command is a few lines over `njia-store` and
+//! `njia-sync`; the rules of the directory, the outreach records and the sync live there,
+//! where the CLI and the tests reach them too.
+
+mod background;
+pub mod bindings;
+mod commands;
+mod error;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+pub use error::AppError;
+use state::AppState;
+
+/// Where the store is: `NJIA_DB` if set (the demo and the tests point it at a store the CLI
+/// enrolled), else `njia.db` in the platform's data directory for the app.
+fn db_path(app: &tauri::App) -> PathBuf {
+    if let Some(p) = std::env::var_os("NJIA_DB") {
+        return PathBuf::from(p);
+    }
+    app.path()
+        .app_data_dir()
+        .unwrap_or_else(|_| PathBuf::from("."))
+        .join("njia.db")
+}
+
+/// Builds and runs the app until its window closes.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let path = db_path(app);
+            app.manage(AppState::new(path));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session::app_info,
+            commands::session::unlock,
+            commands::session::lock,
+            commands::directory::near,
+            commands::directory::search,
+            commands::directory::service,
+            commands::directory::suggest_correction,
+            commands::directory::directory_info,
+            commands::outreach::save_session,
+            commands::outreach::edit_session,
+            commands::outreach::void_session,
+            commands::outreach::session,
+            commands::outreach::sessions,
+            commands::outreach::referrals,
+            commands::outreach::update_referral,
+            commands::sync::enroll,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("njia-app: {e}");
+        std::process::exit(1);
+    }
+}

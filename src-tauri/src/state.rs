@@ -1,0 +1,39 @@
+//! What the app holds while it runs: where the store is, the open store once unlocked, and
+//! the handle of the background sync task.
+
+use std::path::PathBuf;
+
+use njia_store::Store;
+use tokio::sync::Mutex;
+
+use crate::background::SyncTask;
+use crate::error::{AppError, Result};
+
+/// A new store needs at least this many characters of passphrase: the key of every record on
+/// a phone that may be lost.
+pub const MIN_PASSPHRASE_LEN: usize = 8;
+
+pub struct AppState {
+    pub db_path: PathBuf,
+    /// The UI's connection. The sync task has its own, so a slow network never holds this
+    /// lock: a search answers while a sync runs.
+    pub store: Mutex<Option<Store>>,
+    pub sync: Mutex<Option<SyncTask>>,
+}
+
+impl AppState {
+    pub fn new(db_path: PathBuf) -> Self {
+        Self {
+            db_path,
+            store: Mutex::new(None),
+            sync: Mutex::new(None),
+        }
+    }
+
+    /// Runs `f` on the unlocked store.
+    pub async fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        let mut guard = self.store.lock().await;
+        let store = guard.as_mut().ok_or(AppError::Locked)?;
+        f(store)
+    }
+}

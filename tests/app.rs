@@ -1,0 +1,410 @@
+//! The app end to end: the real built `njia-app`, driven through W3C WebDriver
+//! (`tauri-driver` in front of Debian's `WebKitWebDriver`) in a virtual X display, against a
+//! real `njia-server` on loopback. A CHW's day: unlock, find services near a point with a
+//! filter, open one, record a session with a referral to it, see it pending, sync, see
+//! nothing pending, switch to Swahili.
+//!
+//! Needs `njia-app` built (`scripts/test` builds it), `tauri-driver` (`cargo install
+//! tauri-driver --locked`), `WebKitWebDriver` (Debian's webkit2gtk-driver) and `Xvfb` when
+//! there is no display. Where one is missing the test says so and passes, unless
+//! `NJIA_E2E_REQUIRE_APP=1` (set by `.ci/run`), where it fails.
+//!
+//! With `NJIA_SCREENSHOTS=DIR` it saves a PNG of each screen at desktop and phone size
+//! (`scripts/screenshots` writes `docs/screenshots/` this way).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use njia_e2e::{Device, Server};
+use serde_json::Value;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// A program on the PATH (or in cargo's bin folder).
+fn which(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+fn app_binary() -> Option<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    ["debug", "release"]
+        .iter()
+        .map(|p| target.join(p).join("njia-app"))
+        .find(|p| p.exists())
+}
+
+struct Tools {
+    app: PathBuf,
+    driver: PathBuf,
+}
+
+fn tools() -> Result<Tools, String> {
+    let app = app_binary().ok_or("njia-app is not built (cargo build -p njia-app)")?;
+    let driver = which("tauri-driver").ok_or("tauri-driver is not installed")?;
+    which("WebKitWebDriver").ok_or("WebKitWebDriver is not installed (webkit2gtk-driver)")?;
+    if std::env::var_os("DISPLAY").is_none() {
+        which("Xvfb").ok_or("no display and no Xvfb")?;
+    }
+    Ok(Tools { app, driver })
+}
+
+/// A child process killed when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A virtual X display of our own, or the one the test runs in.
+fn display() -> (String, Option<Killed>) {
+    if let Some(d) = std::env::var_os("DISPLAY") {
+        return (d.to_string_lossy().into_owned(), None);
+    }
+    let n = (90..200)
+        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .expect("a free X display number");
+    let child = Command::new("Xvfb")
+        .arg(format!(":{n}"))
+        .args(["-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let start = Instant::now();
+    while !Path::new(&socket).exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (format!(":{n}"), Some(Killed(child)))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn wait_for_port(port: u16) {
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < WAIT,
+            "tauri-driver did not listen on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn css(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+async fn find(c: &Client, id: &str) -> Element {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&css(id)))
+        .await
+        .unwrap_or_else(|e| panic!("no element {id}: {e}"))
+}
+
+async fn click(c: &Client, id: &str) {
+    find(c, id)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {id}: {e}"));
+}
+
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let e = find(c, id).await;
+    e.clear().await.ok();
+    e.send_keys(text)
+        .await
+        .unwrap_or_else(|err| panic!("type into {id}: {err}"));
+}
+
+async fn text_of(c: &Client, id: &str) -> String {
+    find(c, id).await.text().await.unwrap_or_default()
+}
+
+/// Polls until `id`'s text satisfies `ok`, returning it; fails with the last text seen.
+async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let t = text_of(c, id).await;
+        if ok(t.trim()) {
+            return t.trim().to_string();
+        }
+        assert!(start.elapsed() < WAIT, "{id} still says {t:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn shot(c: &Client, name: &str) {
+    let Some(dir) = std::env::var_os("NJIA_SCREENSHOTS") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    for (size, (w, h)) in [("desktop", (1280u32, 800u32)), ("phone", (360, 640))] {
+        c.set_window_size(w, h).await.ok();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{name}-{size}.png")), png).expect("write screenshot");
+    }
+    c.set_window_size(1280, 800).await.ok();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// The value at the same key path in `other` as `english` has in `en`.
+fn translation(en: &Value, other: &Value, english: &str) -> Option<String> {
+    match en {
+        Value::String(s) if s == english => other.as_str().map(str::to_string),
+        Value::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| translation(v, other.get(k)?, english)),
+        _ => None,
+    }
+}
+
+fn catalog(lang: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../ui/src/locales/{lang}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("catalog")).expect("catalog JSON")
+}
+
+#[test]
+fn a_chw_day_in_the_app_from_unlock_to_sync_then_swahili() {
+    let tools = match tools() {
+        Ok(t) => t,
+        Err(why) if std::env::var_os("NJIA_E2E_REQUIRE_APP").is_some() => {
+            panic!("the app test cannot run: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+
+    // The office: a directory of demo services, and a code for Amina.
+    let server = Server::start(None);
+    let device = Device::new();
+    let directory = device.dir.path().join("directory.geojson");
+    device
+        .run(&[
+            "demo-data",
+            "--services",
+            "3000",
+            "--seed",
+            "11",
+            "--out",
+            directory.to_str().unwrap(),
+        ])
+        .ok();
+    server.admin(&["import", directory.to_str().unwrap()]).ok();
+    let code = server.enrollment_code("Amina", "eastleigh", "KE", "worker");
+    device
+        .run(&["enroll", "--server", &server.url, "--code", &code])
+        .ok();
+    device.run(&["sync"]).ok();
+
+    // Near Eastleigh, Nairobi: what the CLI finds free of charge, the app must find too.
+    let (lat, lon) = (-1.2741, 36.8516);
+    let free = device
+        .run(&[
+            "near",
+            "--lat",
+            &lat.to_string(),
+            "--lon",
+            &lon.to_string(),
+            "--free",
+            "--limit",
+            "200",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let free_ids: Vec<String> = free
+        .as_array()
+        .expect("near answers a list")
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !free_ids.is_empty(),
+        "the demo directory has free services in Kenya"
+    );
+
+    let (display, _xvfb) = display();
+    let (port, native) = (free_port(), free_port());
+    let _driver = Killed(
+        Command::new(&tools.driver)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .env("NJIA_DB", device.db())
+            .env("GDK_BACKEND", "x11")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver"),
+    );
+    wait_for_port(port);
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": tools.app }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let c = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with the app");
+        day(&c, &device, &server, lat, lon, &free_ids).await;
+        c.close().await.ok();
+    });
+}
+
+async fn day(
+    c: &Client,
+    device: &Device,
+    server: &Server,
+    lat: f64,
+    lon: f64,
+    free_ids: &[String],
+) {
+    // Unlock.
+    type_into(c, "passphrase", &device.passphrase).await;
+    shot(c, "unlock").await;
+    click(c, "unlock").await;
+
+    // Find free services near a typed point.
+    click(c, "nav-find").await;
+    type_into(c, "place-input", &format!("{lat}, {lon}\u{E007}")).await;
+    click(c, "chip-free").await;
+    let start = Instant::now();
+    let ids = loop {
+        let mut ids = Vec::new();
+        for e in c.find_all(Locator::Css(&css("result"))).await.unwrap() {
+            if let Ok(Some(id)) = e.attr("data-id").await {
+                ids.push(id);
+            }
+        }
+        // Wait until the list shows only free services (the filter applied).
+        if !ids.is_empty() && ids.iter().all(|id| free_ids.contains(id)) {
+            break ids;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "results never showed only free services: {ids:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(ids[0], free_ids[0], "the nearest free service comes first");
+    shot(c, "find").await;
+
+    // Open the nearest one.
+    c.find(Locator::Css(&format!(
+        "{}[data-id=\"{}\"]",
+        css("result"),
+        ids[0]
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let page = find(c, "service-page").await;
+    let name = page
+        .find(Locator::Css("h2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let shown = device.run(&["service", &ids[0], "--json"]).ok().json();
+    assert_eq!(name.trim(), shown["name"].as_str().unwrap());
+    shot(c, "service").await;
+
+    // Record a session with a referral to it.
+    click(c, "refer-here").await;
+    type_into(c, "session-place", "Eastleigh market (e2e)").await;
+    type_into(c, "reached-female-18-49-migrant", "7").await;
+    type_into(c, "reached-male-5-17-host", "3").await;
+    wait_text(c, "reached-total", |t| t.contains("10")).await;
+    if let Ok(code) = c.find(Locator::Css(&css("client-code"))).await {
+        code.send_keys("A7X-22").await.unwrap();
+    }
+    shot(c, "record").await;
+    click(c, "save-final").await;
+    find(c, "saved").await;
+
+    // One session pending, as the store says.
+    let status = device.run(&["status", "--json"]).ok().json();
+    let pending = status["pending"].as_i64().expect("pending");
+    assert!(pending >= 1, "the session is pending: {status}");
+    wait_text(c, "pending-badge", |t| t == pending.to_string()).await;
+    click(c, "nav-sessions").await;
+    find(c, "session-row").await;
+    shot(c, "sessions").await;
+
+    // Sync against the real server: nothing pending after, and the session is there.
+    click(c, "nav-sync").await;
+    wait_text(c, "pending-count", |t| t == pending.to_string()).await;
+    click(c, "sync-now").await;
+    wait_text(c, "pending-count", |t| t == "0").await;
+    let last = wait_text(c, "last-sync", |t| !t.is_empty()).await;
+    assert!(!last.is_empty());
+    shot(c, "sync").await;
+    let listed = server.admin(&["outreach", "list", "--json"]).ok().json();
+    let text = listed.to_string();
+    assert!(
+        text.contains("Eastleigh market (e2e)"),
+        "the server has the session: {text}"
+    );
+    assert!(
+        text.contains(&ids[0]),
+        "the server has the referral: {text}"
+    );
+
+    // Swahili: the same screen, in the catalog's words.
+    click(c, "nav-settings").await;
+    shot(c, "settings").await;
+    let english = text_of(c, "nav-find").await;
+    let swahili = translation(&catalog("en"), &catalog("sw"), english.trim())
+        .unwrap_or_else(|| panic!("\"{english}\" is not in the English catalog"));
+    assert_ne!(swahili, english.trim(), "the Swahili catalog translates it");
+    let select = find(c, "language").await;
+    select.select_by_value("sw").await.unwrap();
+    wait_text(c, "nav-find", |t| t == swahili).await;
+    click(c, "nav-find").await;
+    shot(c, "find-sw").await;
+}
