@@ -285,7 +285,7 @@ export function App() {
           </button>
         ))}
       </nav>
-      <main id="main" ref={main} tabIndex={-1} class={`screen ${tab}`}>
+      <main id="main" ref={main} tabIndex={-1} class={`screen screen-${tab}`}>
         {screen}
       </main>
     </div>

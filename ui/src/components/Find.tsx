@@ -159,11 +159,17 @@ export function Find(props: {
       setSuggestions([]);
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      const coords = parseCoordinates(state.placeText);
+      const typed = (e.currentTarget as HTMLInputElement).value;
+      const coords = parseCoordinates(typed);
       if (coords) return choosePoint(coords, formatPoint(coords, lang));
       const p = suggestions[Math.max(0, active)];
       if (p) return choosePoint({ lat: p[1], lon: p[2] }, p[0]);
-      setPlaceNote(t('find.place_unknown'));
+      // Enter before the suggestions arrived: match now.
+      loadGazetteer().then((index) => {
+        const best = matchPlaces(index, typed, 1)[0];
+        if (best) choosePoint({ lat: best[1], lon: best[2] }, best[0]);
+        else setPlaceNote(t('find.place_unknown'));
+      });
     }
   }
 

@@ -58,6 +58,7 @@ export function Record(props: {
     try {
       const s = draft.editing ? await api.editSession(draft.editing.id, r.input) : await api.saveSession(r.input);
       setSaved(s);
+      window.scrollTo(0, 0);
       setError(null);
       props.setDraft(() => emptyDraft());
       props.onSaved(s);
@@ -102,7 +103,7 @@ export function Record(props: {
         </div>
         <div class="field">
           <span class="label" id="topics-label">{t('record.topics')}</span>
-          <div class="chips scroll" role="group" aria-labelledby="topics-label">
+          <div class="chips" role="group" aria-labelledby="topics-label">
             {CATEGORIES.map((c) => (
               <Chip key={c} testid={`topic-${c}`} pressed={draft.topics.includes(c)} onToggle={() => toggleTopic(c)}>
                 {t(`category.${c}`)}

@@ -71,7 +71,7 @@ export function regionName(code: string, locale: string): string {
 }
 
 export function formatBytes(n: number, locale: string): string {
-  if (n < 1024) return new Intl.NumberFormat(locale, { style: 'unit', unit: 'byte' }).format(n);
+  if (n < 1024) return new Intl.NumberFormat(locale, { style: 'unit', unit: 'byte', unitDisplay: 'narrow' }).format(n);
   if (n < 1024 * 1024)
     return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(n / 1024);
   return new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(

@@ -34,3 +34,11 @@ describe('sync state', () => {
     expect(progressFraction({ running: true, report: null, failure: null })).toBeNull();
   });
 });
+
+describe('sync state with work left', () => {
+  it('does not say synced while changes wait', () => {
+    const v = view('2026-11-25T11:00:00Z', { running: false, report: progress({ complete: true }), failure: null });
+    v.status.pending = 2;
+    expect(syncState(null, v)).toBe('idle');
+  });
+});

@@ -1,5 +1,6 @@
 // What the sync screen says. "Synced" is claimed only when the store's last complete sync
-// moved during the round and the round's report says complete; anything else is said as it is.
+// moved during the round, the round's report says complete and nothing has been written since
+// (pending is 0); anything else is said as it is.
 
 import type { SyncActivity, SyncView } from '../bindings';
 
@@ -17,7 +18,8 @@ export function syncState(before: string | null | undefined, view: SyncView, act
   if (a.failure) return 'failed';
   const moved = !!view.status.last_sync && view.status.last_sync !== before;
   if (a.report) {
-    if (a.report.complete && moved) return 'synced';
+    const nothingWaits = view.status.pending === 0 && view.status.pending_corrections === 0;
+    if (a.report.complete && moved && nothingWaits) return 'synced';
     if (!a.report.complete) return 'incomplete';
   }
   return 'idle';
