@@ -12,7 +12,7 @@ import { AGES, cellKey, GROUPS, SEXES, totals } from '../lib/grid';
 import { ACTIVITIES, CATEGORIES, MATERIALS, URGENCIES } from '../lib/taxonomy';
 import { t } from '../i18n';
 import { MapView } from './MapView';
-import { Chip, ErrorLine, Icon } from './ui';
+import { Chip, ErrorLine, Icon, useAutoFocus } from './ui';
 
 export function Record(props: {
   lang: string;
@@ -385,6 +385,20 @@ function ReferralPicker(props: { lang: string; near: LatLon | null; onPick: (h: 
         + {t('record.add_referral')}
       </button>
     );
+  return <PickerPanel {...{ text, setText, hits, error }} onCancel={() => setOpen(false)} onPick={(h) => { props.onPick(h); setOpen(false); setText(''); }} lang={props.lang} />;
+}
+
+function PickerPanel(props: {
+  lang: string;
+  text: string;
+  setText: (s: string) => void;
+  hits: ServiceHit[];
+  error: string | null;
+  onPick: (h: ServiceHit) => void;
+  onCancel: () => void;
+}) {
+  const { text, setText, hits, error } = props;
+  const focusRef = useAutoFocus<HTMLInputElement>();
   return (
     <div class="card">
       <div class="field">
@@ -394,7 +408,7 @@ function ReferralPicker(props: { lang: string; near: LatLon | null; onPick: (h: 
           data-testid="referral-search"
           type="search"
           autocomplete="off"
-          autoFocus
+          ref={focusRef}
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
         />
@@ -408,11 +422,7 @@ function ReferralPicker(props: { lang: string; near: LatLon | null; onPick: (h: 
               class="result"
               data-testid="referral-option"
               data-id={h.id}
-              onClick={() => {
-                props.onPick(h);
-                setOpen(false);
-                setText('');
-              }}
+              onClick={() => props.onPick(h)}
             >
               <span class="result-top">
                 <strong>{h.name}</strong>
@@ -423,7 +433,7 @@ function ReferralPicker(props: { lang: string; near: LatLon | null; onPick: (h: 
           </li>
         ))}
       </ul>
-      <button type="button" onClick={() => setOpen(false)}>
+      <button type="button" onClick={props.onCancel}>
         {t('common.cancel')}
       </button>
     </div>

@@ -6,7 +6,7 @@ import type { Session } from '../bindings';
 import { errorMessage } from '../lib/errors';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { t } from '../i18n';
-import { ErrorLine } from './ui';
+import { ErrorLine, useAutoFocus } from './ui';
 
 export function Sessions(props: { lang: string; revision: number; onEdit: (s: Session) => void; onChanged: () => void }) {
   const { lang } = props;
@@ -64,20 +64,7 @@ export function Sessions(props: { lang: string; revision: number; onEdit: (s: Se
             {s.status === 'voided' && s.void_reason && <p class="hint">{t('sessions.voided_because', { reason: s.void_reason })}</p>}
             {s.status !== 'voided' &&
               (voiding === s.id ? (
-                <div class="void">
-                  <div class="field">
-                    <label for={`void-${s.id}`}>{t('sessions.void_reason')}</label>
-                    <input id={`void-${s.id}`} data-testid="void-reason" value={reason} autoFocus onInput={(e) => setReason(e.currentTarget.value)} />
-                  </div>
-                  <div class="actions">
-                    <button type="button" class="danger" data-testid="void-confirm" onClick={() => doVoid(s.id)}>
-                      {t('sessions.void_confirm')}
-                    </button>
-                    <button type="button" onClick={() => setVoiding(null)}>
-                      {t('common.cancel')}
-                    </button>
-                  </div>
-                </div>
+                <VoidForm id={s.id} reason={reason} setReason={setReason} onConfirm={() => doVoid(s.id)} onCancel={() => setVoiding(null)} />
               ) : (
                 <div class="actions">
                   <button type="button" data-testid="edit-session" onClick={() => props.onEdit(s)}>
@@ -99,5 +86,31 @@ export function Sessions(props: { lang: string; revision: number; onEdit: (s: Se
         ))}
       </ul>
     </section>
+  );
+}
+
+function VoidForm(props: { id: string; reason: string; setReason: (r: string) => void; onConfirm: () => void; onCancel: () => void }) {
+  const focusRef = useAutoFocus<HTMLInputElement>();
+  return (
+    <form
+      class="void"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onConfirm();
+      }}
+    >
+      <div class="field">
+        <label for={`void-${props.id}`}>{t('sessions.void_reason')}</label>
+        <input id={`void-${props.id}`} ref={focusRef} data-testid="void-reason" value={props.reason} onInput={(e) => props.setReason(e.currentTarget.value)} />
+      </div>
+      <div class="actions">
+        <button type="submit" class="danger" data-testid="void-confirm">
+          {t('sessions.void_confirm')}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { AppInfo } from '../bindings';
 import { t } from '../i18n';
-import { ErrorLine } from './ui';
+import { ErrorLine, useAutoFocus } from './ui';
 
 export function Unlock(props: { info: AppInfo; onUnlock: (passphrase: string) => Promise<string | null> }) {
   const first = props.info.first_run;
@@ -12,6 +12,7 @@ export function Unlock(props: { info: AppInfo; onUnlock: (passphrase: string) =>
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const focusRef = useAutoFocus<HTMLInputElement>();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -34,7 +35,7 @@ export function Unlock(props: { info: AppInfo; onUnlock: (passphrase: string) =>
           data-testid="passphrase"
           type="password"
           autocomplete={first ? 'new-password' : 'current-password'}
-          autoFocus
+          ref={focusRef}
           value={pass}
           onInput={(e) => setPass(e.currentTarget.value)}
         />

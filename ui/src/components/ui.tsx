@@ -1,6 +1,7 @@
 // Small shared pieces: chips, an error line, icons. No logic.
 
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 
 export function Chip(props: {
   pressed: boolean;
@@ -52,4 +53,13 @@ export function Icon(props: { name: keyof typeof PATHS | string; size?: number }
       <path d={PATHS[props.name] ?? ''} fill="currentColor" />
     </svg>
   );
+}
+
+/** A ref that focuses its element once mounted (the `autofocus` attribute only works on page load). */
+export function useAutoFocus<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return ref;
 }
