@@ -31,6 +31,7 @@ pub struct Server {
     pub dir: tempfile::TempDir,
     pub url: String,
     database_url: Option<String>,
+    serve_args: Vec<String>,
     child: std::process::Child,
 }
 
@@ -43,37 +44,53 @@ impl Server {
 
     /// Like [`Server::start`], with more arguments to `serve` (`--tls-cert …`).
     pub fn start_with(database_url: Option<&str>, serve_args: &[&str]) -> Self {
-        use std::io::BufRead;
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut cmd = Command::new(bin("njia-server"));
-        cmd.arg("--data").arg(dir.path());
-        if let Some(url) = database_url {
-            cmd.arg("--database-url").arg(url);
-        }
-        let mut child = cmd
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(serve_args)
-            .env("NJIA_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn njia-server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read listen line");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("njia-server did not say where it listens: {line:?}"))
-            .to_string();
+        let serve_args: Vec<String> = serve_args.iter().map(|a| a.to_string()).collect();
+        let (child, url) = spawn_server(dir.path(), database_url, "127.0.0.1:0", &serve_args)
+            .unwrap_or_else(|e| panic!("{e}"));
         Self {
             dir,
             url,
             database_url: database_url.map(str::to_string),
+            serve_args,
             child,
         }
+    }
+
+    /// Kills the server with SIGKILL — no graceful shutdown, as a crash, the OOM killer or a
+    /// power cut of the process would — then starts it again on the same address and
+    /// storage, and waits until it listens.
+    pub fn kill_and_restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let addr = self
+            .url
+            .split("://")
+            .nth(1)
+            .expect("the server's address")
+            .to_string();
+        // The port is free again as soon as the process is gone; a few tries cover a slow
+        // release of the socket.
+        let mut last = String::new();
+        for _ in 0..50 {
+            match spawn_server(
+                self.dir.path(),
+                self.database_url.as_deref(),
+                &addr,
+                &self.serve_args,
+            ) {
+                Ok((child, url)) => {
+                    assert_eq!(url, self.url, "the server came back elsewhere");
+                    self.child = child;
+                    return;
+                }
+                Err(e) => {
+                    last = e;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            }
+        }
+        panic!("njia-server did not come back on {addr}: {last}");
     }
 
     /// Runs an admin command (`njia-server --data <dir> [--database-url …] args…`) on the
@@ -105,6 +122,42 @@ impl Server {
             ])
             .ok();
         r.json()["code"].as_str().expect("code").to_string()
+    }
+}
+
+/// Starts `njia-server serve` and reads where it listens from its first line of output.
+fn spawn_server(
+    data: &Path,
+    database_url: Option<&str>,
+    listen: &str,
+    serve_args: &[String],
+) -> Result<(std::process::Child, String), String> {
+    use std::io::BufRead;
+    let mut cmd = Command::new(bin("njia-server"));
+    cmd.arg("--data").arg(data);
+    if let Some(url) = database_url {
+        cmd.arg("--database-url").arg(url);
+    }
+    let mut child = cmd
+        .args(["serve", "--listen", listen])
+        .args(serve_args)
+        .env("NJIA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("spawn njia-server: {e}"))?;
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+    match line.trim().strip_prefix("listening on ") {
+        Some(url) => Ok((child, url.to_string())),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(format!(
+                "njia-server did not say where it listens: {line:?}"
+            ))
+        }
     }
 }
 

@@ -93,6 +93,11 @@ pub struct SyncRequest {
     /// Largest response the device wants, in uncompressed bytes of JSON (the server caps it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_bytes: Option<u64>,
+    /// The device understands [`Changes::patches`]: a service it already holds may come as
+    /// only its changed fields. Off by default, so a client that predates patches keeps
+    /// receiving whole services.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub patches: bool,
 }
 
 /// A directory service as the feed carries it: the service and its server version.
@@ -101,6 +106,41 @@ pub struct ServiceVersion {
     #[serde(flatten)]
     pub service: Service,
     pub version: i64,
+}
+
+/// The fields of a service that changed after the device's cursor, for a device that holds
+/// the service as it stood at its cursor: applied to that copy, they give `version`.
+/// A field set to `null` was cleared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePatch {
+    pub id: String,
+    /// The service's version once the patch is applied.
+    pub version: i64,
+    /// Field name (as in `Service`'s JSON) to its new value.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ServicePatch {
+    /// The service `base` (the device's copy) with this patch applied. Fails in words when
+    /// the result is not a service (a field of the wrong type).
+    pub fn apply_to(&self, base: &Service) -> Result<Service, String> {
+        let serde_json::Value::Object(mut doc) =
+            serde_json::to_value(base).map_err(|e| e.to_string())?
+        else {
+            return Err("a service is not a JSON object".into());
+        };
+        for (k, v) in &self.fields {
+            if v.is_null() {
+                doc.remove(k);
+            } else {
+                doc.insert(k.clone(), v.clone());
+            }
+        }
+        doc.insert("id".into(), serde_json::Value::String(self.id.clone()));
+        serde_json::from_value(serde_json::Value::Object(doc))
+            .map_err(|e| format!("patch of service {}: {e}", self.id))
+    }
 }
 
 /// One page of the change feed: everything the device may see that changed after its
@@ -115,6 +155,10 @@ pub struct Changes {
         with = "service_columns"
     )]
     pub services: Vec<ServiceVersion>,
+    /// Services the device already holds (it asked with [`SyncRequest::patches`]), as their
+    /// fields changed after its cursor: a renamed clinic costs its name, not its whole row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patches: Vec<ServicePatch>,
     /// Ids of services removed from the directory (or out of the device's regions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<String>,
@@ -125,7 +169,10 @@ pub struct Changes {
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.services.is_empty() && self.removed.is_empty() && self.ops.is_empty()
+        self.services.is_empty()
+            && self.patches.is_empty()
+            && self.removed.is_empty()
+            && self.ops.is_empty()
     }
 }
 
@@ -258,6 +305,7 @@ mod tests {
             cursor: 42,
             corrections: vec![],
             max_bytes: None,
+            patches: false,
         };
         assert_eq!(
             serde_json::to_string(&req).unwrap(),
@@ -295,6 +343,46 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<Changes>(&text).unwrap(), changes);
         assert!(serde_json::from_str::<Changes>(r#"{"services":{"id":["a"],"name":[]}}"#).is_err());
+    }
+
+    /// Frozen wire shape of a patch, and what applying it does: set, clear, keep the rest.
+    #[test]
+    fn patches_change_only_their_fields() {
+        let mut base = Service::new("a", "Kliniki A", -1.5, 36.25);
+        base.phone = Some("+254 700".into());
+        base.email = Some("a@example.org".into());
+        let changes = Changes {
+            patches: vec![ServicePatch {
+                id: "a".into(),
+                version: 3,
+                fields: serde_json::json!({"name": "Kliniki A (renovated)", "email": null})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+            }],
+            ..Changes::default()
+        };
+        let text = serde_json::to_string(&changes).unwrap();
+        assert_eq!(
+            text,
+            r#"{"patches":[{"id":"a","version":3,"fields":{"email":null,"name":"Kliniki A (renovated)"}}]}"#
+        );
+        let patched = changes.patches[0].apply_to(&base).unwrap();
+        assert_eq!(patched.name, "Kliniki A (renovated)");
+        assert_eq!(patched.email, None);
+        assert_eq!(patched.phone.as_deref(), Some("+254 700"));
+        assert_eq!((patched.lat, patched.lon), (-1.5, 36.25));
+        let bad = ServicePatch {
+            id: "a".into(),
+            version: 4,
+            fields: serde_json::json!({"lat": "north"})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        };
+        assert!(bad.apply_to(&base).is_err());
+        let req: SyncRequest = serde_json::from_str(r#"{"cursor":1,"patches":true}"#).unwrap();
+        assert!(req.patches);
     }
 
     #[test]

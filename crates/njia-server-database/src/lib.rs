@@ -23,6 +23,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+pub mod conflicts;
+pub mod delta;
+mod office;
 #[cfg(feature = "testsuite")]
 pub mod testsuite;
 
@@ -144,6 +147,24 @@ pub struct CorrectionRecord {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
+pub use conflicts::Conflict;
+pub use office::{OfficeEdit, OFFICE_DEVICE_ID};
+
+/// An operation as the server holds it: the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredOperation {
+    #[serde(flatten)]
+    pub op: Operation,
+    /// Its value of the global sequence.
+    pub seq: i64,
+    /// The feed cursor its device had when it pushed it: it had received every operation
+    /// up to here that it may see.
+    pub seen_seq: i64,
+    /// False for an operation its device was not allowed to make (kept, never merged).
+    pub applied: bool,
+    pub received_at: DateTime<Utc>,
+}
+
 /// One page of a device's change feed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FeedPage {
@@ -200,25 +221,86 @@ pub trait Database: Clone + Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> impl Future<Output = DbResult<bool>> + Send;
 
-    /// Stores and applies a device's operations (sorted by idx, all of this device) and
-    /// returns the acknowledged idx. Operations at or below the stored idx are ignored;
-    /// a batch starting after a gap is [`DbError::Gap`]; operations the device may not
-    /// write (another team's records) are stored for audit but not applied.
+    /// [`Database::push_ops_seen`] for a device whose view of the feed is unknown (0: it
+    /// saw nothing, so every value its operations replace is listed as a conflict).
     fn push_ops(
         &self,
         device: &DeviceRecord,
         ops: Vec<Operation>,
         now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<i64>> + Send {
+        self.push_ops_seen(device, ops, now, 0)
+    }
+
+    /// Stores and applies a device's operations (sorted by idx, all of this device) and
+    /// returns the acknowledged idx. Operations at or below the stored idx are ignored;
+    /// a batch starting after a gap is [`DbError::Gap`]; operations the device may not
+    /// write (another team's records) are stored for audit but not applied. The
+    /// [`OFFICE_DEVICE_ID`] may write every record.
+    ///
+    /// `seen_seq` is the feed cursor the device sent with them: the operations it had
+    /// received before. Stored with each operation, it tells a conflict (a value replaced by
+    /// a device that had not seen it) from a correction ([`conflicts`]).
+    fn push_ops_seen(
+        &self,
+        device: &DeviceRecord,
+        ops: Vec<Operation>,
+        now: DateTime<Utc>,
+        seen_seq: i64,
     ) -> impl Future<Output = DbResult<i64>> + Send;
 
-    /// The page of the change feed after `cursor` this device may see: services of its
-    /// regions, outreach operations of its records (its worker's; its team's for a
-    /// supervisor) written by other devices. At most about `max_bytes` of JSON.
+    /// Every stored operation (the audit trail), in sequence order.
+    fn operations(&self) -> impl Future<Output = DbResult<Vec<StoredOperation>>> + Send;
+
+    /// A supervisor's edit made at the office (`njia-server outreach edit`): one more
+    /// operation on the record, in the log of the server's own device ([`OFFICE_DEVICE_ID`],
+    /// created on first use), stamped by an HLC that has observed every stored operation,
+    /// and merged by the same field-by-field rule as devices' edits; it goes down the feed
+    /// to the record's devices. `fields` must already be valid for the record's kind.
+    /// Reads the whole log: an office command, not a hot path.
+    fn office_edit(
+        &self,
+        id: Uuid,
+        fields: Map<String, Value>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<OfficeEdit>> + Send {
+        async move { office::edit(self, id, fields, now).await }
+    }
+
+    /// Values that lost to a device's or the office's write it had not seen ([`conflicts`]).
+    fn conflicts(&self) -> impl Future<Output = DbResult<Vec<Conflict>>> + Send {
+        async move {
+            let ops = self.operations().await?;
+            let records = self.outreach().await?;
+            Ok(conflicts::find(&records, &ops))
+        }
+    }
+
+    /// The page of the change feed after `cursor` this device may see, services always
+    /// whole (for clients that do not ask for patches). See [`Database::changes_since`].
     fn changes(
         &self,
         device: &DeviceRecord,
         cursor: i64,
         max_bytes: usize,
+    ) -> impl Future<Output = DbResult<FeedPage>> + Send {
+        self.changes_since(device, cursor, max_bytes, false)
+    }
+
+    /// The page of the change feed after `cursor` this device may see: services of its
+    /// regions, outreach operations of its records (its worker's; its team's for a
+    /// supervisor) written by other devices. At most about `max_bytes` of JSON.
+    ///
+    /// With `patches`, a service the device holds as it stood at `cursor` comes as a
+    /// [`njia_model::wire::ServicePatch`] of the fields changed after `cursor` (each field's
+    /// last change is kept per service); a service that is new to the device (created,
+    /// revived or moved after `cursor`, or `cursor` 0) still comes whole.
+    fn changes_since(
+        &self,
+        device: &DeviceRecord,
+        cursor: i64,
+        max_bytes: usize,
+        patches: bool,
     ) -> impl Future<Output = DbResult<FeedPage>> + Send;
 
     /// Every outreach record in its current state.

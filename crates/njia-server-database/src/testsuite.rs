@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     CorrectionStatus, Database, DbError, DeviceRecord, FeedPage, NewDevice, NewEnrollment,
-    RecordKind,
+    RecordKind, OFFICE_DEVICE_ID,
 };
 
 /// Runs every check of the suite against `db`, which must be empty.
@@ -34,6 +34,8 @@ pub async fn run_all<D: Database>(db: D) {
     a_worker_sees_their_own_records_and_a_supervisor_the_teams(&db).await;
     an_edit_of_another_workers_record_is_kept_but_not_applied(&db).await;
     importing_the_same_directory_twice_changes_nothing(&db).await;
+    a_changed_service_goes_down_as_its_changed_fields(&db).await;
+    office_edits_merge_by_hlc_and_the_losing_values_are_listed(&db).await;
     corrections_are_flagged_when_stale_and_an_accepted_one_goes_down_the_feed(&db).await;
 }
 
@@ -224,7 +226,10 @@ async fn stored_device<D: Database>(db: &D, token_key: &str) -> DeviceRecord {
 }
 
 fn items(p: &FeedPage) -> usize {
-    p.changes.services.len() + p.changes.removed.len() + p.changes.ops.len()
+    p.changes.services.len()
+        + p.changes.patches.len()
+        + p.changes.removed.len()
+        + p.changes.ops.len()
 }
 
 fn page_bytes(p: &FeedPage) -> usize {
@@ -1489,6 +1494,275 @@ pub async fn importing_the_same_directory_twice_changes_nothing<D: Database>(db:
         "a re-added service went back to version {}",
         back.version
     );
+}
+
+/// A clinic is renamed and loses its phone: a device that holds it receives those two
+/// fields, not the whole row, and applying them to its copy gives the server's version. A
+/// service new to the device (created, moved or revived after its cursor) still comes
+/// whole, and so does everything for a client that did not ask for patches.
+pub async fn a_changed_service_goes_down_as_its_changed_fields<D: Database>(db: &D) {
+    let d = enrol(db, "patch-a", "patch-okello", None, Role::Worker, &["UG"]).await;
+    let start = caught_up(db, &d).await;
+    let now = t0() + Duration::hours(11);
+    let patched_page = |cursor| db.changes_since(&d, cursor, 1 << 20, true);
+    db.import_services(
+        vec![
+            service("patch-u1", "Mulago Clinic", Some("UG")),
+            service("patch-u2", "Kisenyi Health Unit", Some("UG")),
+        ],
+        now,
+    )
+    .await
+    .expect("import");
+    let first = patched_page(start).await.expect("first page");
+    assert!(
+        first.changes.patches.is_empty(),
+        "services new to the device came as patches"
+    );
+    assert_eq!(first.changes.services.len(), 2);
+    let held: HashMap<String, Service> = first
+        .changes
+        .services
+        .iter()
+        .map(|s| (s.service.id.clone(), s.service.clone()))
+        .collect();
+
+    let mut renamed = service("patch-u1", "Mulago Clinic (renovated)", Some("UG"));
+    renamed.phone = None;
+    let s = db
+        .import_services(
+            vec![
+                renamed,
+                service("patch-u2", "Kisenyi Health Unit", Some("UG")),
+            ],
+            now,
+        )
+        .await
+        .expect("change");
+    assert_eq!((s.updated, s.unchanged), (1, 1));
+    let delta = patched_page(first.cursor).await.expect("delta");
+    assert!(delta.changes.services.is_empty(), "{:?}", delta.changes);
+    assert_eq!(delta.changes.patches.len(), 1);
+    let p = &delta.changes.patches[0];
+    assert_eq!((p.id.as_str(), p.version), ("patch-u1", 2));
+    assert_eq!(
+        Value::Object(p.fields.clone()),
+        json!({"name": "Mulago Clinic (renovated)", "phone": null})
+    );
+    let server = db.service("patch-u1").await.expect("read").expect("u1");
+    assert_eq!(
+        p.apply_to(&held["patch-u1"]).expect("apply"),
+        server.service
+    );
+    // The same change, for a client without patches or a device that never held the
+    // service, is the whole service.
+    let whole = db.changes(&d, first.cursor, 1 << 20).await.expect("whole");
+    assert!(whole.changes.patches.is_empty());
+    assert_eq!(whole.changes.services, vec![server.clone()]);
+    let fresh = patched_page(start).await.expect("from before creation");
+    assert!(fresh.changes.patches.is_empty());
+    assert_eq!(fresh.changes.services.len(), 2);
+
+    // Two changes of different fields after the cursor: both fields, once.
+    let mut v3 = server.service.clone();
+    v3.opening_hours = Some("Mo-Su 00:00-24:00".into());
+    db.import_services(vec![v3.clone()], now).await.expect("v3");
+    let mut v4 = v3.clone();
+    v4.languages = vec!["lg".into(), "en".into()];
+    db.import_services(vec![v4.clone()], now).await.expect("v4");
+    let two = patched_page(delta.cursor).await.expect("two changes");
+    assert_eq!(two.changes.patches.len(), 1);
+    let mut fields: Vec<&str> = two.changes.patches[0]
+        .fields
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["languages", "opening_hours"]);
+    let v4 = db.service("patch-u1").await.expect("read").expect("v4");
+    assert_eq!(
+        two.changes.patches[0]
+            .apply_to(&server.service)
+            .expect("apply"),
+        v4.service
+    );
+    assert_eq!(two.changes.patches[0].version, v4.version);
+
+    // Removed and back: the device deleted it, so it comes whole again.
+    db.remove_services(vec!["patch-u1".into()], now)
+        .await
+        .expect("remove");
+    db.import_services(vec![v4.service.clone()], now)
+        .await
+        .expect("revive");
+    let revived = patched_page(two.cursor).await.expect("revived");
+    assert!(revived.changes.patches.is_empty());
+    assert_eq!(revived.changes.services.len(), 1);
+
+    // A move to "no country" keeps it in the device's view, but it may be new to devices
+    // of the other regions that now see it: whole.
+    let mut moved = service("patch-u2", "Kisenyi Health Unit", None);
+    moved.phone = Some("+256 41 000 0000".into());
+    db.import_services(vec![moved], now).await.expect("move");
+    let after_move = patched_page(revived.cursor).await.expect("moved");
+    assert!(after_move.changes.patches.is_empty());
+    assert_eq!(after_move.changes.services.len(), 1);
+    assert!(patched_page(after_move.cursor)
+        .await
+        .expect("idle")
+        .changes
+        .is_empty());
+}
+
+/// A supervisor fixes a session at the office while its CHW, offline, edits it too. The
+/// office's edit is an operation of the server's own device that reaches the CHW's phones;
+/// edits merge field by field by HLC; a value that lost to an edit made without seeing it is
+/// listed as a conflict, a correction made after seeing it is not.
+pub async fn office_edits_merge_by_hlc_and_the_losing_values_are_listed<D: Database>(db: &D) {
+    let team = Some("office-team");
+    let chw = enrol(
+        db,
+        "office-chw",
+        "office-halima",
+        team,
+        Role::Worker,
+        &["DJ"],
+    )
+    .await;
+    let other_phone = enrol(
+        db,
+        "office-chw2",
+        "office-halima",
+        team,
+        Role::Worker,
+        &["DJ"],
+    )
+    .await;
+    let start = caught_up(db, &other_phone).await;
+    let now = t0() + Duration::hours(12);
+    let now_ms = u64::try_from(now.timestamp_millis()).expect("a time after 1970");
+    let hour = 3_600_000;
+    let s = named("office-session");
+    let mut log = Log::new(&chw);
+    let create = log.op(
+        OpKind::SessionCreate,
+        s,
+        session_fields("Ali Sabieh", 7),
+        now_ms - hour,
+    );
+    let before = caught_up(db, &chw).await;
+    db.push_ops_seen(&chw, vec![create.clone()], now, before)
+        .await
+        .expect("push the session");
+    // Offline, half an hour before the office's edit; pushed only later.
+    let offline_notes = log.op(
+        OpKind::SessionUpdate,
+        s,
+        json!({"notes": "chw notes"}),
+        now_ms - hour / 2,
+    );
+
+    let edit = db
+        .office_edit(
+            s,
+            obj(json!({"place": "Ali Sabieh market", "notes": "office notes"})),
+            now,
+        )
+        .await
+        .expect("office edit");
+    assert_eq!(edit.op.device_id, OFFICE_DEVICE_ID);
+    assert!(
+        edit.op.hlc > create.hlc,
+        "the office's clock did not observe the log"
+    );
+    assert_eq!(edit.record.version, 2);
+    assert_eq!(edit.record.fields["notes"], json!("office notes"));
+    let feed = read_feed(db, &other_phone, start, 1 << 20).await;
+    assert!(
+        feed.op_ids().contains(&edit.op.op_id),
+        "the office's edit did not go down to the author's phone"
+    );
+    let conflicts_of = || async {
+        db.conflicts()
+            .await
+            .expect("conflicts")
+            .into_iter()
+            .filter(|c| c.record_id == s)
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        conflicts_of().await.is_empty(),
+        "the office saw what it replaced: a correction, not a conflict"
+    );
+
+    // The CHW's older, unseen edit arrives: it loses, and is listed.
+    db.push_ops_seen(&chw, vec![offline_notes], now + Duration::hours(1), before)
+        .await
+        .expect("push the offline edit");
+    let r = record(db, s).await.expect("the session");
+    assert_eq!(r.fields["notes"], json!("office notes"));
+    let found = conflicts_of().await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].field, "notes");
+    assert_eq!(
+        (&found[0].kept.value, found[0].kept.device_id),
+        (&json!("office notes"), OFFICE_DEVICE_ID)
+    );
+    assert_eq!(
+        (&found[0].lost.value, found[0].lost.device_id),
+        (&json!("chw notes"), chw.id)
+    );
+    assert_eq!(found[0].worker, "office-halima");
+
+    // A newer offline edit of the place, made without seeing the office's: it wins, and the
+    // office's value is listed as lost.
+    let late_place = log.op(
+        OpKind::SessionUpdate,
+        s,
+        json!({"place": "Tadjourah road"}),
+        now_ms + 2 * hour,
+    );
+    db.push_ops_seen(&chw, vec![late_place], now + Duration::hours(2), before)
+        .await
+        .expect("push the later edit");
+    let r = record(db, s).await.expect("the session");
+    assert_eq!(r.fields["place"], json!("Tadjourah road"));
+    let found = conflicts_of().await;
+    let place: Vec<_> = found.iter().filter(|c| c.field == "place").collect();
+    assert_eq!(place.len(), 1, "{found:?}");
+    assert_eq!(place[0].lost.value, json!("Ali Sabieh market"));
+    assert_eq!(place[0].lost.device_id, OFFICE_DEVICE_ID);
+
+    // Having synced (its cursor past the office's edit), the CHW sets the notes again: a
+    // correction of what it saw, so the notes are no longer in conflict.
+    let seen_all = caught_up(db, &chw).await;
+    let agreed = log.op(
+        OpKind::SessionUpdate,
+        s,
+        json!({"notes": "agreed notes"}),
+        now_ms + 3 * hour,
+    );
+    db.push_ops_seen(&chw, vec![agreed], now + Duration::hours(3), seen_all)
+        .await
+        .expect("push the correction");
+    let found = conflicts_of().await;
+    assert_eq!(
+        found.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+        ["place"],
+        "{found:?}"
+    );
+
+    match db
+        .office_edit(named("office-nothing"), obj(json!({"notes": "x"})), now)
+        .await
+    {
+        Err(DbError::NotFound { .. }) => {}
+        other => panic!("an edit of an unknown record: {other:?}"),
+    }
+    match db.office_edit(s, Map::new(), now).await {
+        Err(DbError::Invalid(_)) => {}
+        other => panic!("an edit of nothing: {other:?}"),
+    }
 }
 
 /// A CHW reports a wrong phone number and a closed clinic. A report about an old version

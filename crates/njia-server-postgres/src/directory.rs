@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::{Client, Transaction};
 use njia_model::service::Service;
 use njia_model::wire::ServiceVersion;
+use njia_server_database::delta::{record_change, FieldSeqs};
 use njia_server_database::{DbError, DbResult, ImportSummary};
 use serde_json::Value;
 use tokio_postgres::Row;
@@ -24,33 +25,50 @@ pub(crate) struct Stored {
     pub removed: bool,
     /// Regions the service left, with the sequence value of each move.
     pub left_at: BTreeMap<String, i64>,
+    /// From this sequence value on, devices hold the service and need only patches
+    /// ([`njia_server_database::delta`]).
+    pub base_seq: i64,
+    /// Fields changed since `base_seq`, with the sequence value of their last change.
+    pub field_seqs: FieldSeqs,
 }
 
 impl Stored {
-    /// A service new to the directory.
-    pub fn new(service: Service) -> Stored {
+    /// A service new to the directory, written at sequence value `seq`.
+    pub fn new(service: Service, seq: i64) -> Stored {
         Stored {
             service,
             version: 1,
             removed: false,
             left_at: BTreeMap::new(),
+            base_seq: seq,
+            field_seqs: FieldSeqs::new(),
         }
     }
 
     /// The row after `service` replaces this one at sequence value `seq` (a change: the
     /// version goes up one). When the country changes, the region it leaves remembers when,
-    /// so that region's devices get a removal.
+    /// so that region's devices get a removal. A removed service coming back is new to
+    /// devices again (they deleted it), so its field history restarts.
     pub fn replaced_by(&self, service: Service, seq: i64) -> Stored {
         let mut left_at = self.left_at.clone();
         if self.service.country != service.country {
             let from = self.service.country.as_deref().unwrap_or(NO_COUNTRY);
             left_at.insert(from.to_string(), seq);
         }
+        let (base_seq, field_seqs) = if self.removed {
+            (seq, FieldSeqs::new())
+        } else {
+            let mut seqs = self.field_seqs.clone();
+            record_change(&mut seqs, &self.service, &service, seq);
+            (self.base_seq, seqs)
+        };
         Stored {
             service,
             version: self.version + 1,
             removed: false,
             left_at,
+            base_seq,
+            field_seqs,
         }
     }
 }
@@ -89,6 +107,8 @@ fn stored_row(row: &Row) -> DbResult<(String, Stored)> {
     let service = from_doc(&id, row.get("doc"))?;
     let left_at = serde_json::from_value(row.get("left_at"))
         .map_err(|e| corrupt(&format!("left_at of service {id}"), e))?;
+    let field_seqs = serde_json::from_value(row.get("field_seqs"))
+        .map_err(|e| corrupt(&format!("field_seqs of service {id}"), e))?;
     Ok((
         id,
         Stored {
@@ -96,6 +116,8 @@ fn stored_row(row: &Row) -> DbResult<(String, Stored)> {
             version: row.get("version"),
             removed: row.get("removed"),
             left_at,
+            base_seq: row.get("base_seq"),
+            field_seqs,
         },
     ))
 }
@@ -103,7 +125,10 @@ fn stored_row(row: &Row) -> DbResult<(String, Stored)> {
 /// The rows of these ids, removed ones included.
 pub(crate) async fn load(tx: &Transaction<'_>, ids: &[&str]) -> DbResult<HashMap<String, Stored>> {
     let stmt = tx
-        .prepare_cached("SELECT id, doc, version, removed, left_at FROM service WHERE id = ANY($1)")
+        .prepare_cached(
+            "SELECT id, doc, version, removed, left_at, base_seq, field_seqs FROM service
+              WHERE id = ANY($1)",
+        )
         .await
         .map_err(backend)?;
     tx.query(&stmt, &[&ids])
@@ -130,6 +155,8 @@ pub(crate) async fn write(
     let mut left = Vec::with_capacity(rows.len());
     let mut versions = Vec::with_capacity(rows.len());
     let mut seqs = Vec::with_capacity(rows.len());
+    let mut bases = Vec::with_capacity(rows.len());
+    let mut field_seqs = Vec::with_capacity(rows.len());
     for (s, seq) in rows {
         ids.push(s.service.id.as_str());
         docs.push(to_doc(&s.service)?);
@@ -137,23 +164,39 @@ pub(crate) async fn write(
         left.push(serde_json::to_value(&s.left_at).map_err(backend)?);
         versions.push(s.version);
         seqs.push(*seq);
+        bases.push(s.base_seq);
+        field_seqs.push(serde_json::to_value(&s.field_seqs).map_err(backend)?);
     }
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO service (id, doc, country, left_at, version, change_seq, removed, updated_at)
-             SELECT u.id, u.doc, u.country, u.left_at, u.version, u.change_seq, FALSE, $7
-               FROM UNNEST($1::text[], $2::json[], $3::text[], $4::jsonb[], $5::int8[], $6::int8[])
-                    AS u(id, doc, country, left_at, version, change_seq)
+            "INSERT INTO service (id, doc, country, left_at, version, change_seq, removed, updated_at,
+                                  base_seq, field_seqs)
+             SELECT u.id, u.doc, u.country, u.left_at, u.version, u.change_seq, FALSE, $7,
+                    u.base_seq, u.field_seqs
+               FROM UNNEST($1::text[], $2::json[], $3::text[], $4::jsonb[], $5::int8[], $6::int8[],
+                           $8::int8[], $9::jsonb[])
+                    AS u(id, doc, country, left_at, version, change_seq, base_seq, field_seqs)
              ON CONFLICT (id) DO UPDATE SET
                  doc = EXCLUDED.doc, country = EXCLUDED.country,
                  left_at = EXCLUDED.left_at, version = EXCLUDED.version,
-                 change_seq = EXCLUDED.change_seq, removed = FALSE, updated_at = EXCLUDED.updated_at",
+                 change_seq = EXCLUDED.change_seq, removed = FALSE, updated_at = EXCLUDED.updated_at,
+                 base_seq = EXCLUDED.base_seq, field_seqs = EXCLUDED.field_seqs",
         )
         .await
         .map_err(backend)?;
     tx.execute(
         &stmt,
-        &[&ids, &docs, &countries, &left, &versions, &seqs, &now],
+        &[
+            &ids,
+            &docs,
+            &countries,
+            &left,
+            &versions,
+            &seqs,
+            &now,
+            &bases,
+            &field_seqs,
+        ],
     )
     .await
     .map_err(backend)?;
@@ -215,7 +258,7 @@ pub(crate) async fn import_services(
         let next = match current.get(&s.id) {
             None => {
                 summary.inserted += 1;
-                Stored::new(s)
+                Stored::new(s, seq + 1)
             }
             Some(cur) if !cur.removed && cur.service == s => {
                 summary.unchanged += 1;

@@ -10,6 +10,7 @@ use deadpool_postgres::Client;
 use njia_model::ops::Operation;
 use njia_model::service::Service;
 use njia_model::wire::{Role, ServiceVersion};
+use njia_server_database::delta::{feed_service, FeedService, FieldSeqs};
 use njia_server_database::{DbResult, DeviceRecord, FeedPage};
 use serde_json::Value;
 use tokio_postgres::{IsolationLevel, Row};
@@ -24,7 +25,8 @@ const BATCH: i64 = 500;
 /// operations of records the device's worker owns (its team's for a supervisor) that other
 /// devices wrote, in sequence order.
 const FEED: &str = "
-(SELECT s.change_seq AS seq, s.id, s.doc, s.version, s.removed, s.country,
+(SELECT s.change_seq AS seq, s.id, s.doc, s.version, s.removed, s.country, s.base_seq,
+        s.field_seqs,
         NULL::uuid AS op_device, NULL::int8 AS op_idx, NULL::uuid AS op_id, NULL::text AS hlc,
         NULL::text AS kind, NULL::uuid AS entity_id, NULL::json AS payload
    FROM service s
@@ -35,7 +37,7 @@ const FEED: &str = "
   ORDER BY s.change_seq
   LIMIT $6)
 UNION ALL
-(SELECT o.seq, NULL, NULL, NULL, NULL, NULL,
+(SELECT o.seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
         o.device_id, o.idx, o.op_id, o.hlc, o.kind, o.entity_id, o.payload
    FROM operation o
   WHERE o.seq > $1 AND o.applied AND o.device_id <> $3
@@ -48,41 +50,49 @@ LIMIT $6";
 /// One entry of a page.
 enum Item {
     Service(Box<ServiceVersion>),
+    Patch(njia_model::wire::ServicePatch),
     Removed(String),
     Op(Operation),
 }
 
 /// The exact size of a page's JSON (`Changes` as the server sends it) as items are added:
-/// `{"services":[…],"removed":[…],"ops":[…]}`, empty lists left out.
+/// `{"services":[…],"patches":[…],"removed":[…],"ops":[…]}`, empty lists left out.
 #[derive(Default)]
 struct PageSize {
     /// Items so far in each list, and their bytes.
-    counts: [usize; 3],
+    counts: [usize; 4],
     items: usize,
 }
 
 impl PageSize {
-    const KEYS: [usize; 3] = ["services".len(), "removed".len(), "ops".len()];
+    const KEYS: [usize; 4] = [
+        "services".len(),
+        "patches".len(),
+        "removed".len(),
+        "ops".len(),
+    ];
 
     fn list(item: &Item) -> usize {
         match item {
             Item::Service(_) => 0,
-            Item::Removed(_) => 1,
-            Item::Op(_) => 2,
+            Item::Patch(_) => 1,
+            Item::Removed(_) => 2,
+            Item::Op(_) => 3,
         }
     }
 
     fn json_len(item: &Item) -> DbResult<usize> {
         Ok(match item {
             Item::Service(s) => serde_json::to_vec(s).map_err(backend)?.len(),
+            Item::Patch(p) => serde_json::to_vec(p).map_err(backend)?.len(),
             Item::Removed(id) => serde_json::to_vec(id).map_err(backend)?.len(),
             Item::Op(op) => serde_json::to_vec(op).map_err(backend)?.len(),
         })
     }
 
     /// The page's size in bytes with these counts.
-    fn total(counts: &[usize; 3], items: usize) -> usize {
-        let lists: Vec<usize> = (0..3).filter(|&i| counts[i] > 0).collect();
+    fn total(counts: &[usize; 4], items: usize) -> usize {
+        let lists: Vec<usize> = (0..4).filter(|&i| counts[i] > 0).collect();
         let mut n = 2 + items + lists.len().saturating_sub(1);
         for i in lists {
             // "key":[ ] and the commas between its items.
@@ -104,7 +114,9 @@ impl PageSize {
     }
 }
 
-fn item(row: &Row, regions: &[String]) -> DbResult<Item> {
+/// A row of the feed as an item; a service the device holds as it stood at `cursor` comes
+/// as a patch when it asked for patches.
+fn item(row: &Row, regions: &[String], cursor: i64, patches: bool) -> DbResult<Item> {
     if let Some(id) = row.get::<_, Option<String>>("id") {
         let country: Option<String> = row.get("country");
         let in_region = regions.is_empty()
@@ -116,10 +128,21 @@ fn item(row: &Row, regions: &[String]) -> DbResult<Item> {
         }
         let service: Service = serde_json::from_value(row.get("doc"))
             .map_err(|e| corrupt(&format!("service {id}"), e))?;
-        return Ok(Item::Service(Box::new(ServiceVersion {
-            service,
-            version: row.get("version"),
-        })));
+        let field_seqs: FieldSeqs = serde_json::from_value(row.get("field_seqs"))
+            .map_err(|e| corrupt(&format!("field_seqs of service {id}"), e))?;
+        return Ok(
+            match feed_service(
+                service,
+                row.get("version"),
+                row.get("base_seq"),
+                &field_seqs,
+                cursor,
+                patches,
+            ) {
+                FeedService::Whole(sv) => Item::Service(sv),
+                FeedService::Patch(p) => Item::Patch(p),
+            },
+        );
     }
     let idx: i64 = row.get("op_idx");
     let what = || format!("operation {idx}");
@@ -145,6 +168,7 @@ pub(crate) async fn changes(
     device: &DeviceRecord,
     cursor: i64,
     max_bytes: usize,
+    patches: bool,
 ) -> DbResult<FeedPage> {
     let tx = client
         .build_transaction()
@@ -184,7 +208,7 @@ pub(crate) async fn changes(
             .map_err(backend)?;
         for row in &rows {
             let seq: i64 = row.get("seq");
-            let item = item(row, &device.regions)?;
+            let item = item(row, &device.regions, cursor, patches)?;
             let (list, len) = (PageSize::list(&item), PageSize::json_len(&item)?);
             if !page.changes.is_empty() && size.with(list, len) > max_bytes {
                 page.cursor = pos;
@@ -196,6 +220,7 @@ pub(crate) async fn changes(
             pos = seq;
             match item {
                 Item::Service(s) => page.changes.services.push(*s),
+                Item::Patch(p) => page.changes.patches.push(p),
                 Item::Removed(id) => page.changes.removed.push(id),
                 Item::Op(op) => page.changes.ops.push(op),
             }

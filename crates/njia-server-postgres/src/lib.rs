@@ -32,7 +32,7 @@ use njia_model::service::Service;
 use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
     CorrectionRecord, CorrectionStatus, Database, DbError, DbResult, DeviceRecord, FeedPage,
-    ImportSummary, NewDevice, NewEnrollment, OutreachRecord,
+    ImportSummary, NewDevice, NewEnrollment, OutreachRecord, StoredOperation,
 };
 use tokio_postgres::NoTls;
 use uuid::Uuid;
@@ -160,22 +160,35 @@ impl Database for PostgresDatabase {
         devices::revoke_device(&self.client().await?, id, now).await
     }
 
-    async fn push_ops(
+    async fn push_ops_seen(
         &self,
         device: &DeviceRecord,
         ops: Vec<Operation>,
         now: DateTime<Utc>,
+        seen_seq: i64,
     ) -> DbResult<i64> {
-        outreach::push_ops(&mut self.client().await?, device, ops, now).await
+        outreach::push_ops(&mut self.client().await?, device, ops, now, seen_seq).await
     }
 
-    async fn changes(
+    async fn operations(&self) -> DbResult<Vec<StoredOperation>> {
+        outreach::operations(&self.client().await?).await
+    }
+
+    async fn changes_since(
         &self,
         device: &DeviceRecord,
         cursor: i64,
         max_bytes: usize,
+        patches: bool,
     ) -> DbResult<FeedPage> {
-        feed::changes(&mut self.client().await?, device, cursor, max_bytes).await
+        feed::changes(
+            &mut self.client().await?,
+            device,
+            cursor,
+            max_bytes,
+            patches,
+        )
+        .await
     }
 
     async fn outreach(&self) -> DbResult<Vec<OutreachRecord>> {

@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::{Client, Transaction};
 use njia_model::ops::{apply_patch, Operation};
 use njia_model::wire::Role;
-use njia_server_database::{DbError, DbResult, DeviceRecord, OutreachRecord, RecordKind};
+use njia_server_database::{
+    DbError, DbResult, DeviceRecord, OutreachRecord, RecordKind, StoredOperation, OFFICE_DEVICE_ID,
+};
 use serde_json::{Map, Value};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Row;
@@ -64,9 +66,10 @@ fn object(what: &str, id: Uuid, v: Value) -> DbResult<Map<String, Value>> {
 }
 
 /// Whether `device` may change a record owned by `worker` of `team`: its own worker's
-/// records, and a supervisor's team's.
+/// records, a supervisor's team's, and the office every record.
 fn may_write(device: &DeviceRecord, worker: &str, team: Option<&str>) -> bool {
-    device.worker == worker
+    device.id == OFFICE_DEVICE_ID
+        || device.worker == worker
         || (device.role == Role::Supervisor
             && device.team.is_some()
             && device.team.as_deref() == team)
@@ -108,6 +111,7 @@ pub(crate) async fn push_ops(
     device: &DeviceRecord,
     ops: Vec<Operation>,
     now: DateTime<Utc>,
+    seen_seq: i64,
 ) -> DbResult<i64> {
     let ops = check_batch(device, ops)?;
     let tx = client.transaction().await.map_err(backend)?;
@@ -152,7 +156,7 @@ pub(crate) async fn push_ops(
         .await
         .map_err(backend)?;
     if !new.is_empty() {
-        store_ops(&tx, device.id, &new, &owners, now).await?;
+        store_ops(&tx, device.id, &new, &owners, now, seen_seq).await?;
     }
     tx.commit().await.map_err(backend)?;
     Ok(last)
@@ -299,6 +303,7 @@ async fn store_ops(
     ops: &[Operation],
     owners: &[Owner],
     now: DateTime<Utc>,
+    seen_seq: i64,
 ) -> DbResult<()> {
     let n = ops.len() as i64;
     let idx: Vec<i64> = ops.iter().map(|op| op.idx).collect();
@@ -317,9 +322,9 @@ async fn store_ops(
         .prepare_cached(
             "WITH counter AS (UPDATE change_counter SET value = value + $12 RETURNING value)
              INSERT INTO operation (device_id, idx, op_id, hlc, kind, entity_id, payload, received_at,
-                                    seq, owner_worker, owner_team, applied)
+                                    seq, owner_worker, owner_team, applied, seen_seq)
              SELECT $1, u.idx, u.op_id, u.hlc, u.kind, u.entity_id, u.payload, $2,
-                    counter.value - $12 + u.n, u.owner_worker, u.owner_team, u.applied
+                    counter.value - $12 + u.n, u.owner_worker, u.owner_team, u.applied, $13
                FROM counter,
                     UNNEST($3::int8[], $4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::json[],
                            $9::text[], $10::text[], $11::bool[]) WITH ORDINALITY
@@ -343,6 +348,7 @@ async fn store_ops(
             &owner_team,
             &applied,
             &n,
+            &seen_seq,
         ],
     )
     .await
@@ -384,5 +390,45 @@ pub(crate) async fn outreach(client: &Client) -> DbResult<Vec<OutreachRecord>> {
         .map_err(backend)?
         .iter()
         .map(record_row)
+        .collect()
+}
+
+/// Every stored operation, in sequence order: the audit trail.
+pub(crate) async fn operations(client: &Client) -> DbResult<Vec<StoredOperation>> {
+    let stmt = client
+        .prepare_cached(
+            "SELECT device_id, idx, op_id, hlc, kind, entity_id, payload, received_at, seq,
+                    applied, seen_seq
+               FROM operation ORDER BY seq",
+        )
+        .await
+        .map_err(backend)?;
+    client
+        .query(&stmt, &[])
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(|row| {
+            let idx: i64 = row.get("idx");
+            let what = || format!("operation {idx}");
+            let hlc: String = row.get("hlc");
+            let kind: String = row.get("kind");
+            let entity_id: Uuid = row.get("entity_id");
+            Ok(StoredOperation {
+                op: Operation {
+                    device_id: row.get("device_id"),
+                    idx,
+                    op_id: row.get("op_id"),
+                    hlc: hlc.parse().map_err(|e| corrupt(&what(), e))?,
+                    kind: kind.parse().map_err(|e| corrupt(&what(), e))?,
+                    entity_id,
+                    payload: object("payload", entity_id, row.get("payload"))?,
+                },
+                seq: row.get("seq"),
+                seen_seq: row.get("seen_seq"),
+                applied: row.get("applied"),
+                received_at: row.get("received_at"),
+            })
+        })
         .collect()
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use njia_model::service::Service;
 use njia_model::wire::ServiceVersion;
+use njia_server_database::delta::{record_change, FieldSeqs};
 use njia_server_database::ImportSummary;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -40,12 +41,15 @@ pub(crate) struct StoredService {
     pub version: i64,
     pub removed: bool,
     pub previous_countries: Vec<String>,
+    /// Fields changed since the service was last new to devices ([`njia_server_database::delta`]).
+    pub field_seqs: FieldSeqs,
 }
 
 pub(crate) fn load(conn: &Connection, id: &str) -> Result<Option<StoredService>> {
     let row = conn
         .prepare_cached(
-            "SELECT doc, country, version, removed, previous_countries FROM service WHERE id = ?1",
+            "SELECT doc, country, version, removed, previous_countries, field_seqs
+               FROM service WHERE id = ?1",
         )?
         .query_row([id], |r| {
             Ok((
@@ -54,19 +58,25 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Option<StoredService>>
                 r.get::<_, i64>(2)?,
                 r.get::<_, bool>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
             ))
         })
         .optional()?;
-    row.map(|(doc, country, version, removed, prev)| {
+    row.map(|(doc, country, version, removed, prev, field_seqs)| {
         Ok(StoredService {
             doc,
             country,
             version,
             removed,
             previous_countries: parse_strings("previous countries", &prev)?,
+            field_seqs: parse_field_seqs(&field_seqs)?,
         })
     })
     .transpose()
+}
+
+pub(crate) fn parse_field_seqs(text: &str) -> Result<FieldSeqs> {
+    serde_json::from_str(text).map_err(|e| Error::corrupt("field sequence values", e))
 }
 
 pub(crate) fn decode_service(doc: &str) -> Result<Service> {
@@ -80,8 +90,9 @@ pub(crate) fn put_service(conn: &Connection, s: &Service, now: DateTime<Utc>) ->
     let Some(old) = load(conn, &s.id)? else {
         let seq = next_seq(conn)?;
         conn.prepare_cached(
-            "INSERT INTO service (id, doc, country, version, change_seq, removed, updated_at)
-             VALUES (?1, ?2, ?3, 1, ?4, 0, ?5)",
+            "INSERT INTO service (id, doc, country, version, change_seq, removed, updated_at,
+                                  base_seq, field_seqs)
+             VALUES (?1, ?2, ?3, 1, ?4, 0, ?5, ?4, '{}')",
         )?
         .execute(params![s.id, doc, s.country, seq, ts(now)])?;
         return Ok(Put::Inserted);
@@ -97,9 +108,18 @@ pub(crate) fn put_service(conn: &Connection, s: &Service, now: DateTime<Utc>) ->
         }
     }
     let seq = next_seq(conn)?;
+    // A revived service is new to devices again (they deleted it): its history restarts.
+    let (base_seq, field_seqs) = if old.removed {
+        (Some(seq), FieldSeqs::new())
+    } else {
+        let mut seqs = old.field_seqs;
+        record_change(&mut seqs, &decode_service(&old.doc)?, s, seq);
+        (None, seqs)
+    };
     conn.prepare_cached(
         "UPDATE service SET doc = ?2, country = ?3, version = version + 1, change_seq = ?4,
-                removed = 0, previous_countries = ?5, updated_at = ?6
+                removed = 0, previous_countries = ?5, updated_at = ?6,
+                base_seq = coalesce(?7, base_seq), field_seqs = ?8
           WHERE id = ?1",
     )?
     .execute(params![
@@ -108,7 +128,9 @@ pub(crate) fn put_service(conn: &Connection, s: &Service, now: DateTime<Utc>) ->
         s.country,
         seq,
         to_json(&previous)?,
-        ts(now)
+        ts(now),
+        base_seq,
+        to_json(&field_seqs)?
     ])?;
     Ok(if old.removed {
         Put::Inserted

@@ -9,22 +9,24 @@
 
 use njia_model::ops::Operation;
 use njia_model::wire::{Role, ServiceVersion};
+use njia_server_database::delta::{feed_service, FeedService};
 use njia_server_database::{DeviceRecord, FeedPage};
 use rusqlite::{params, Connection, Row};
 
 use crate::codec::{parse_object, parse_uuid, to_json};
-use crate::directory::{current_seq, decode_service};
+use crate::directory::{current_seq, decode_service, parse_field_seqs};
 use crate::error::{Error, Result};
 
-/// Bytes of the page's JSON outside its items (`{"services":[],"removed":[],"ops":[]}` and
-/// commas), counted generously so a page never exceeds the size asked for.
-const ENVELOPE_BYTES: usize = 40;
+/// Bytes of the page's JSON outside its items (`{"services":[],"patches":[],"removed":[],
+/// "ops":[]}` and commas), counted generously so a page never exceeds the size asked for.
+const ENVELOPE_BYTES: usize = 52;
 
 /// Services changed after the cursor that the device holds or should hold: those it sees
 /// (no regions, no country, or a country of its regions) and those that were, before a move,
 /// in a country it sees (it must be told they left).
 const SERVICES_SQL: &str = "
-    SELECT change_seq, id, doc, version, removed, country, previous_countries
+    SELECT change_seq, id, doc, version, removed, country, previous_countries, base_seq,
+           field_seqs
       FROM service
      WHERE change_seq > ?1
        AND (?2 = 0
@@ -51,6 +53,8 @@ enum Item {
         doc: String,
         version: i64,
     },
+    /// Decoded already: its size is that of the patch.
+    Patch(njia_model::wire::ServicePatch),
     Removed(String),
     Op(Operation),
 }
@@ -66,7 +70,9 @@ fn digits(n: i64) -> usize {
     n.to_string().len()
 }
 
-fn service_item(r: &Row<'_>, regions: &[String]) -> Result<Next> {
+/// A service row as a feed item: removed (or out of the device's regions), whole, or, for
+/// a device that asked for patches and holds it, a patch against its copy at `cursor`.
+fn service_item(r: &Row<'_>, regions: &[String], cursor: i64, want_patches: bool) -> Result<Next> {
     let seq: i64 = r.get(0)?;
     let id: String = r.get(1)?;
     let removed: bool = r.get(4)?;
@@ -82,6 +88,20 @@ fn service_item(r: &Row<'_>, regions: &[String]) -> Result<Next> {
     }
     let doc: String = r.get(2)?;
     let version: i64 = r.get(3)?;
+    let base_seq: i64 = r.get(7)?;
+    if want_patches && cursor > 0 && base_seq <= cursor {
+        let field_seqs = parse_field_seqs(&r.get::<_, String>(8)?)?;
+        let service = decode_service(&doc)?;
+        if let FeedService::Patch(p) =
+            feed_service(service, version, base_seq, &field_seqs, cursor, true)
+        {
+            return Ok(Next {
+                seq,
+                bytes: to_json(&p)?.len() + 1,
+                item: Item::Patch(p),
+            });
+        }
+    }
     // The service's JSON is the stored document with `,"version":N` before its last brace.
     let bytes = doc.len() + r#","version":"#.len() + digits(version) + 1;
     Ok(Next {
@@ -120,6 +140,7 @@ pub(crate) fn changes(
     device: &DeviceRecord,
     cursor: i64,
     max_bytes: usize,
+    patches: bool,
 ) -> Result<FeedPage> {
     let tx = conn.transaction()?;
     let head = current_seq(&tx)?;
@@ -138,7 +159,7 @@ pub(crate) fn changes(
             op_stmt.query(params![cursor, device.id.to_string(), device.worker, team])?;
         let mut next_svc = svc_rows
             .next()?
-            .map(|r| service_item(r, regions))
+            .map(|r| service_item(r, regions, cursor, patches))
             .transpose()?;
         let mut next_op = op_rows.next()?.map(op_item).transpose()?;
         let mut bytes = ENVELOPE_BYTES;
@@ -164,7 +185,7 @@ pub(crate) fn changes(
                 let taken = next_svc.take();
                 next_svc = svc_rows
                     .next()?
-                    .map(|r| service_item(r, regions))
+                    .map(|r| service_item(r, regions, cursor, patches))
                     .transpose()?;
                 taken
             } else {
@@ -181,6 +202,7 @@ pub(crate) fn changes(
                     service: decode_service(&doc)?,
                     version,
                 }),
+                Item::Patch(p) => page.changes.patches.push(p),
                 Item::Removed(id) => page.changes.removed.push(id),
                 Item::Op(op) => page.changes.ops.push(op),
             }

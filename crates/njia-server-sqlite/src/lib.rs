@@ -34,7 +34,7 @@ use njia_model::service::Service;
 use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
     CorrectionRecord, CorrectionStatus, Database, DbError, DbResult, DeviceRecord, FeedPage,
-    ImportSummary, NewDevice, NewEnrollment, OutreachRecord,
+    ImportSummary, NewDevice, NewEnrollment, OutreachRecord, StoredOperation,
 };
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
@@ -203,25 +203,31 @@ impl Database for SqliteDatabase {
         self.write(move |c| devices::revoke(c, id, now)).await
     }
 
-    async fn push_ops(
+    async fn push_ops_seen(
         &self,
         device: &DeviceRecord,
         ops: Vec<Operation>,
         now: DateTime<Utc>,
+        seen_seq: i64,
     ) -> DbResult<i64> {
         let device = device.clone();
-        self.write(move |c| outreach::push_ops(c, &device, ops, now))
+        self.write(move |c| outreach::push_ops(c, &device, ops, now, seen_seq))
             .await
     }
 
-    async fn changes(
+    async fn operations(&self) -> DbResult<Vec<StoredOperation>> {
+        self.read(outreach::operations).await
+    }
+
+    async fn changes_since(
         &self,
         device: &DeviceRecord,
         cursor: i64,
         max_bytes: usize,
+        patches: bool,
     ) -> DbResult<FeedPage> {
         let device = device.clone();
-        self.read(move |c| feed::changes(c, &device, cursor, max_bytes))
+        self.read(move |c| feed::changes(c, &device, cursor, max_bytes, patches))
             .await
     }
 

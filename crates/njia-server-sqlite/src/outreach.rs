@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use njia_model::ops::{apply_patch, Operation};
 use njia_model::wire::Role;
-use njia_server_database::{DbError, DeviceRecord, OutreachRecord, RecordKind};
+use njia_server_database::{
+    DbError, DeviceRecord, OutreachRecord, RecordKind, StoredOperation, OFFICE_DEVICE_ID,
+};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -36,9 +38,10 @@ struct Record {
 }
 
 /// Whether `device` may change a record owned by `worker` of `team`: its own worker's
-/// records, and a supervisor the records of their team.
+/// records, a supervisor the records of their team, the office every record.
 fn may_write(device: &DeviceRecord, worker: &str, team: Option<&str>) -> bool {
-    device.worker == worker
+    device.id == OFFICE_DEVICE_ID
+        || device.worker == worker
         || (device.role == Role::Supervisor
             && device.team.is_some()
             && device.team.as_deref() == team)
@@ -130,6 +133,7 @@ pub(crate) fn push_ops(
     device: &DeviceRecord,
     ops: Vec<Operation>,
     now: DateTime<Utc>,
+    seen_seq: i64,
 ) -> Result<i64> {
     let ops = check_batch(device, ops)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -197,8 +201,9 @@ pub(crate) fn push_ops(
         let stored = tx
             .prepare_cached(
                 "INSERT INTO outreach_op (seq, device_id, idx, op_id, hlc, kind, entity_id, payload,
-                                          received_at, owner_worker, owner_team, applied)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                          received_at, owner_worker, owner_team, applied,
+                                          seen_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 seq,
@@ -212,7 +217,8 @@ pub(crate) fn push_ops(
                 received,
                 rec.worker,
                 rec.team,
-                applied
+                applied,
+                seen_seq
             ]);
         match stored {
             Ok(_) => {}
@@ -286,6 +292,46 @@ pub(crate) fn outreach(conn: &mut Connection) -> Result<Vec<OutreachRecord>> {
                 version: r.get(5)?,
                 fields: parse_object("outreach record", &r.get::<_, String>(6)?)?,
                 updated_at: parse_ts(&r.get::<_, String>(7)?)?,
+            });
+        }
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Every stored operation, in sequence order: the audit trail.
+pub(crate) fn operations(conn: &mut Connection) -> Result<Vec<StoredOperation>> {
+    let tx = conn.transaction()?;
+    let mut out = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT seq, device_id, idx, op_id, hlc, kind, entity_id, payload, received_at,
+                    applied, seen_seq
+               FROM outreach_op ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let corrupt = |what: &str, e: &dyn std::fmt::Display| Error::corrupt(what, e);
+            out.push(StoredOperation {
+                op: Operation {
+                    device_id: parse_uuid(&r.get::<_, String>(1)?)?,
+                    idx: r.get(2)?,
+                    op_id: parse_uuid(&r.get::<_, String>(3)?)?,
+                    hlc: r
+                        .get::<_, String>(4)?
+                        .parse()
+                        .map_err(|e| corrupt("operation clock", &e))?,
+                    kind: r
+                        .get::<_, String>(5)?
+                        .parse()
+                        .map_err(|e: String| corrupt("operation kind", &e))?,
+                    entity_id: parse_uuid(&r.get::<_, String>(6)?)?,
+                    payload: parse_object("operation payload", &r.get::<_, String>(7)?)?,
+                },
+                seq: r.get(0)?,
+                received_at: parse_ts(&r.get::<_, String>(8)?)?,
+                applied: r.get(9)?,
+                seen_seq: r.get(10)?,
             });
         }
     }

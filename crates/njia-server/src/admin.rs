@@ -8,9 +8,13 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::Subcommand;
+use njia_model::ops::{OpKind, Operation};
 use njia_model::wire::Role;
 use njia_server::auth::{hash, new_code, normalize_code};
-use njia_server_database::{CorrectionStatus, Database, NewEnrollment, RecordKind};
+use njia_server::handlers::sync::validate_op;
+use njia_server_database::{
+    CorrectionStatus, Database, NewEnrollment, RecordKind, OFFICE_DEVICE_ID,
+};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -51,6 +55,12 @@ pub enum Command {
         #[command(subcommand)]
         command: OutreachCommand,
     },
+    /// Values that lost to an edit made without seeing them (a CHW's offline edit against
+    /// an office edit, two devices editing the same field).
+    Conflicts {
+        #[command(subcommand)]
+        command: ConflictsCommand,
+    },
     /// Corrections sent by CHWs.
     Corrections {
         #[command(subcommand)]
@@ -80,6 +90,23 @@ pub enum DevicesCommand {
 #[derive(Subcommand)]
 pub enum OutreachCommand {
     /// Every session, current state, with its referrals.
+    List,
+    /// Edit a session or referral at the office (a supervisor's fix): one more operation
+    /// in the log, by the server's own device, merged with devices' edits by HLC, field by
+    /// field; the record's devices receive it at their next sync.
+    Edit {
+        /// The session or referral id.
+        id: String,
+        /// FIELD=VALUE, repeatable; VALUE is JSON (`count=3`, `topics=["hiv"]`) or else
+        /// taken as text (`notes=Moved to the clinic`).
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConflictsCommand {
+    /// Every losing value, with the value kept, who wrote each and when.
     List,
 }
 
@@ -224,6 +251,12 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
             }
         },
         Command::Outreach {
+            command: OutreachCommand::Edit { id, set },
+        } => office_edit(db, &id, &set, json).await,
+        Command::Conflicts {
+            command: ConflictsCommand::List,
+        } => list_conflicts(db, json).await,
+        Command::Outreach {
             command: OutreachCommand::List,
         } => {
             let sessions = sessions_with_referrals(db).await?;
@@ -355,4 +388,109 @@ async fn sessions_with_referrals<D: Database>(db: &D) -> anyhow::Result<Vec<Valu
     }
     out.sort_by(|a, b| a["started_at"].as_str().cmp(&b["started_at"].as_str()));
     Ok(out)
+}
+
+/// `--set FIELD=VALUE` as a JSON object of fields.
+fn parse_sets(sets: &[String]) -> anyhow::Result<serde_json::Map<String, Value>> {
+    let mut fields = serde_json::Map::new();
+    for set in sets {
+        let Some((field, value)) = set.split_once('=') else {
+            bail!("--set {set}: write it FIELD=VALUE");
+        };
+        let field = field.trim();
+        if field.is_empty() {
+            bail!("--set {set}: the field name is missing");
+        }
+        let value =
+            serde_json::from_str(value.trim()).unwrap_or_else(|_| Value::String(value.to_string()));
+        if fields.insert(field.to_string(), value).is_some() {
+            bail!("--set {field}=… is given twice");
+        }
+    }
+    Ok(fields)
+}
+
+async fn office_edit<D: Database>(
+    db: &D,
+    id: &str,
+    sets: &[String],
+    json: bool,
+) -> anyhow::Result<()> {
+    let id = parse_uuid("session or referral", id)?;
+    let fields = parse_sets(sets)?;
+    let record = db
+        .outreach()
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .with_context(|| format!("no session or referral with id {id}"))?;
+    // The same checks as an edit a device pushes.
+    let kind = match record.kind {
+        RecordKind::Session => OpKind::SessionUpdate,
+        RecordKind::Referral => OpKind::ReferralUpdate,
+    };
+    let probe = Operation {
+        device_id: OFFICE_DEVICE_ID,
+        idx: 1,
+        op_id: Uuid::nil(),
+        hlc: njia_model::hlc::Clock::new(OFFICE_DEVICE_ID).last(),
+        kind,
+        entity_id: id,
+        payload: fields.clone(),
+    };
+    if let Err(why) = validate_op(&probe) {
+        bail!("nothing was changed: {why}");
+    }
+    let edit = db.office_edit(id, fields, Utc::now()).await?;
+    if json {
+        return print_json(&json!({"id": id, "version": edit.record.version,
+            "op": edit.op, "fields": edit.record.fields}));
+    }
+    println!(
+        "{id} is at version {} (office edit {} at {})",
+        edit.record.version, edit.op.op_id, edit.op.hlc
+    );
+    Ok(())
+}
+
+async fn list_conflicts<D: Database>(db: &D, json: bool) -> anyhow::Result<()> {
+    let conflicts = db.conflicts().await?;
+    let workers: BTreeMap<Uuid, String> = db
+        .devices()
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.worker))
+        .collect();
+    let who = |device: &Uuid| workers.get(device).cloned().unwrap_or_default();
+    if json {
+        let list: Vec<Value> = conflicts
+            .iter()
+            .map(|c| {
+                let mut v = json!(c);
+                v["kept"]["worker"] = json!(who(&c.kept.device_id));
+                v["lost"]["worker"] = json!(who(&c.lost.device_id));
+                v
+            })
+            .collect();
+        return print_json(&list);
+    }
+    if conflicts.is_empty() {
+        println!("No conflicts.");
+    }
+    for c in &conflicts {
+        println!(
+            "{} {:?} of {}: {}: kept {} ({}, {}), lost {} ({}, {})",
+            c.record_id,
+            c.record_kind,
+            c.worker,
+            c.field,
+            c.kept.value,
+            who(&c.kept.device_id),
+            c.kept.hlc,
+            c.lost.value,
+            who(&c.lost.device_id),
+            c.lost.hlc
+        );
+    }
+    Ok(())
 }

@@ -11,7 +11,7 @@ use njia_model::ops::{apply_patch, OpKind, Operation};
 use njia_model::service::Service;
 use njia_model::taxonomy::category_index;
 use njia_model::wire::{EnrollResponse, Role, SyncResponse};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -20,6 +20,27 @@ use crate::directory::{upsert_services, Versions};
 use crate::oplog::{acknowledge_in, status_in};
 use crate::outreach::{load, save, status_of, to_json, Record};
 use crate::{meta_get, meta_set, Result, Store, StoreError};
+
+/// A named step of the apply path where a test may make the sync crash (`fail::cfg(name,
+/// "panic")`), with the `failpoints` feature; nothing at all without it. The names are
+/// listed in [`FAILPOINTS`].
+macro_rules! failpoint {
+    ($name:literal) => {
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!($name);
+    };
+}
+
+/// Every failpoint of the store's sync path, in the order a sync passes them.
+pub const FAILPOINTS: &[&str] = &[
+    "store::apply::begin",
+    "store::apply::after_ack",
+    "store::apply::after_services",
+    "store::apply::after_ops",
+    "store::apply::before_commit",
+    "store::apply::after_commit",
+    "store::sync_end::before_commit",
+];
 
 /// Keys of the `meta` table this module owns. `server`, `last_sync` and `last_error` are
 /// also what `njia status` shows.
@@ -290,13 +311,14 @@ impl Store {
             }
             Some(why) => meta_set(&tx, key::LAST_ERROR, &why)?,
         }
+        failpoint!("store::sync_end::before_commit");
         tx.commit()?;
         Ok(complete)
     }
 
     /// Applies one response of `POST /api/v1/sync` in ONE transaction: the acknowledged idx,
     /// the acknowledged corrections, the directory changes (services at their server
-    /// version; removals), the operations of other devices merged into their records, the
+    /// version, whole or as patches of the copy held; removals), the operations of other devices merged into their records, the
     /// HLC observed, and the new cursor. A cut before the commit leaves the store as it was;
     /// applying the same response twice equals applying it once.
     pub fn apply_sync_page(&mut self, resp: &SyncResponse) -> Result<PageApplied> {
@@ -325,8 +347,36 @@ impl Store {
         }
         let mut bits = self.language_bits.clone();
         let mut clock = self.clock;
-        let tx = self.conn.transaction()?;
+        // Immediate: the patches below read the directory, and the writes that follow must
+        // not find another writer slipped in between.
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        failpoint!("store::apply::begin");
+        // Patches: the device's copy of each service with the changed fields applied, read
+        // inside the transaction so the copy cannot change under them.
+        for p in &resp.changes.patches {
+            if !seen.insert(p.id.clone()) {
+                tracing::warn!(id = %p.id, "the server sent a service twice in one page; kept the first");
+                out.services_skipped += 1;
+                continue;
+            }
+            let Some(base) = self.service(&p.id)? else {
+                tracing::warn!(id = %p.id, "the server sent changes of a service this device does not hold: skipped");
+                out.services_skipped += 1;
+                continue;
+            };
+            match p.apply_to(&base).and_then(|s| service_for_device(&s)) {
+                Ok(s) => {
+                    services.push(s);
+                    versions.push(p.version);
+                }
+                Err(why) => {
+                    tracing::warn!(id = %p.id, %why, "changes of a service from the server skipped");
+                    out.services_skipped += 1;
+                }
+            }
+        }
         out.ops_acked = acknowledge_in(&tx, resp.acked_idx)?;
+        failpoint!("store::apply::after_ack");
         {
             let mut ack =
                 tx.prepare_cached("UPDATE correction SET acked = 1 WHERE id = ?1 AND acked = 0")?;
@@ -350,6 +400,7 @@ impl Store {
                 out.services_removed += remove.execute([id])? as u64;
             }
         }
+        failpoint!("store::apply::after_services");
         let mut observed = false;
         for op in &resp.changes.ops {
             if op.device_id == me {
@@ -370,6 +421,7 @@ impl Store {
         if observed {
             meta_set(&tx, "hlc", &clock.last().to_string())?;
         }
+        failpoint!("store::apply::after_ops");
         out.ops_waiting = tx.query_row(
             "SELECT count(*) FROM received_op WHERE applied = 0",
             [],
@@ -380,7 +432,9 @@ impl Store {
             let server = meta_get(&tx, key::SERVER)?.unwrap_or_else(|| "a server".into());
             meta_set(&tx, key::SYNCED_WITH, &server)?;
         }
+        failpoint!("store::apply::before_commit");
         tx.commit()?;
+        failpoint!("store::apply::after_commit");
         self.language_bits = bits;
         self.clock = clock;
         Ok(out)

@@ -194,6 +194,7 @@ fn a_page_applied_twice_equals_once() {
             ],
             removed: vec!["svc-gone".into()],
             ops: ops_of(&old_phone),
+            ..Changes::default()
         },
         false,
     );

@@ -58,6 +58,24 @@ impl Default for SyncOptions {
     }
 }
 
+/// A named step of a sync round where a test may make the sync crash (`fail::cfg(name,
+/// "panic")`), with the `failpoints` feature; nothing at all without it.
+macro_rules! failpoint {
+    ($name:literal) => {
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!($name);
+    };
+}
+
+/// Every failpoint of a sync round here, in the order a round passes them (the store's
+/// apply path has its own: [`njia_store::sync::FAILPOINTS`]).
+pub const FAILPOINTS: &[&str] = &[
+    "sync::before_request",
+    "sync::after_response",
+    "sync::after_apply",
+    "sync::before_record_end",
+];
+
 /// The smallest page or batch a timeout or cut can shrink requests to.
 const MIN_BYTES: usize = 16 * 1024;
 /// Corrections sent per request at most.
@@ -272,6 +290,7 @@ impl SyncClient {
             (Err(_), Some(m)) => SyncEnd::Failed(m),
             (Err(_), None) => unreachable!("an error has a message"),
         };
+        failpoint!("sync::before_record_end");
         let recorded = store.record_sync_end(Utc::now(), end);
         let result = result?;
         let complete = recorded?;
@@ -327,9 +346,12 @@ impl SyncClient {
                 cursor,
                 corrections,
                 max_bytes: Some(max_bytes),
+                // Changed services this device holds come as their changed fields only.
+                patches: true,
             };
             let (body, _) = codec::encode(&request).map_err(|e| protocol(&url, &e))?;
             drop(request);
+            failpoint!("sync::before_request");
             let req = self
                 .http
                 .post(&url)
@@ -371,10 +393,13 @@ impl SyncClient {
                             ),
                         });
                     }
+                    failpoint!("sync::after_response");
                     let applied = store.apply_sync_page(&resp)?;
+                    failpoint!("sync::after_apply");
                     report.ops_pushed += applied.ops_acked;
                     report.corrections_sent += applied.corrections_acked;
-                    report.services_received += resp.changes.services.len() as u64;
+                    report.services_received +=
+                        (resp.changes.services.len() + resp.changes.patches.len()) as u64;
                     report.services_removed += applied.services_removed;
                     report.ops_received += applied.ops_received;
                     report.cursor = resp.cursor;

@@ -102,6 +102,7 @@ mod tests {
                 })
                 .collect(),
             max_bytes: Some(4 << 20),
+            patches: true,
         };
         let (body, json_len) = encode(&req).unwrap();
         assert!(body.len() * 4 < json_len, "{} of {json_len}", body.len());

@@ -49,6 +49,6 @@ pub mod codec;
 mod error;
 
 pub use backoff::{backoff_delay, Backoff};
-pub use client::{normalize_server, SyncClient, SyncOptions, SyncReport};
+pub use client::{normalize_server, SyncClient, SyncOptions, SyncReport, FAILPOINTS};
 pub use error::SyncError;
 pub use njia_store::sync::{Enrollment, SyncStatus};

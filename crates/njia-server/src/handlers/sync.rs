@@ -46,9 +46,9 @@ const REFERRAL_FIELDS: &[&str] = &[
 ];
 
 #[utoipa::path(post, path = "/api/v1/sync", tag = "sync",
-    request_body(content = Object, description = "SyncRequest: {ops, cursor, corrections, max_bytes?}; zstd Content-Encoding accepted"),
+    request_body(content = Object, description = "SyncRequest: {ops, cursor, corrections, max_bytes?, patches?}; zstd Content-Encoding accepted"),
     responses(
-        (status = 200, description = "SyncResponse: {acked_idx, corrections_acked, changes, cursor, more, server_time}", body = Object),
+        (status = 200, description = "SyncResponse: {acked_idx, corrections_acked, changes: {services, patches, removed, ops}, cursor, more, server_time}", body = Object),
         (status = 401, description = "No, unknown or revoked token (code `revoked`)", body = Object),
         (status = 409, description = "Operations do not continue the stored log (code `gap`, with acked_idx)", body = Object),
         (status = 413, description = "Body too large", body = Object),
@@ -105,7 +105,12 @@ pub async fn sync<D: Database>(
     let acked_idx = if req.ops.is_empty() {
         device.acked_idx
     } else {
-        state.db.push_ops(&device, req.ops, now).await?
+        // The cursor tells which operations of others the device had received: what its
+        // operations replace without having seen it is a conflict, listed for the office.
+        state
+            .db
+            .push_ops_seen(&device, req.ops, now, req.cursor)
+            .await?
     };
     let corrections_acked = if req.corrections.is_empty() {
         Vec::new()
@@ -119,7 +124,10 @@ pub async fn sync<D: Database>(
         .max_bytes
         .map(|b| b.clamp(1024, state.config.max_page_bytes as u64) as usize)
         .unwrap_or(state.config.max_page_bytes);
-    let mut page = state.db.changes(&device, req.cursor, max_bytes).await?;
+    let mut page = state
+        .db
+        .changes_since(&device, req.cursor, max_bytes, req.patches)
+        .await?;
     // Neighbours side by side (same country, same 0.1° cell, same street) compress far
     // better; the device applies a page in one transaction, so order within it is free.
     page.changes.services.sort_by(|a, b| {
@@ -147,7 +155,7 @@ pub async fn sync<D: Database>(
 
 /// Checks an operation's payload has the shape its kind allows. The device validated the
 /// values already; this stops a broken or hostile client from storing garbage.
-fn validate_op(op: &Operation) -> Result<(), String> {
+pub fn validate_op(op: &Operation) -> Result<(), String> {
     match op.kind {
         OpKind::SessionCreate => {
             let input = SessionInput::from_value(Value::Object(op.payload.clone()))
