@@ -15,6 +15,8 @@ import { Chip, ErrorLine, Icon } from './ui';
 
 export interface FindState {
   point: LatLon | null;
+  /** What the point is called: the place chosen, or its coordinates. */
+  label: string;
   placeText: string;
   categories: string[];
   language: string;
@@ -27,6 +29,7 @@ export interface FindState {
 
 export const emptyFind: FindState = {
   point: null,
+  label: '',
   placeText: '',
   categories: [],
   language: '',
@@ -125,7 +128,7 @@ export function Find(props: {
   }, [state.text, state.point?.lat, state.point?.lon]);
 
   function choosePoint(p: LatLon, label: string) {
-    set({ point: p, placeText: label });
+    set({ point: p, label, placeText: label });
     setSuggestions([]);
     setActive(-1);
     setPlaceNote(null);
@@ -240,7 +243,7 @@ export function Find(props: {
           <p class="hint" aria-live="polite">
             {placeNote ??
               (state.point
-                ? t('find.point_is', { point: formatPoint(state.point, lang) })
+                ? t('find.point_is', { point: state.label || formatPoint(state.point, lang) })
                 : t('find.place_hint'))}
           </p>
         </div>

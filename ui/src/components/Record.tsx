@@ -335,8 +335,9 @@ export function Record(props: {
         />
       </fieldset>
 
+      <div class="savebar">
       <ErrorLine text={error} testid="save-error" />
-      <div class="actions sticky">
+      <div class="actions">
         <button type="button" data-testid="save-draft" disabled={busy} onClick={() => save('draft')}>
           {t('record.save_draft')}
         </button>
@@ -348,6 +349,7 @@ export function Record(props: {
             {t('record.cancel_edit')}
           </button>
         )}
+      </div>
       </div>
     </form>
   );

@@ -29,7 +29,8 @@ export function Referrals(props: {
         api.referrals({ status: null, session_id: null, due_by: null }),
         api.referrals({ status: 'issued', session_id: null, due_by: todayIso() }),
       ]);
-      setAll(a);
+      const newest = (x: Referral, y: Referral) => y.created_at.localeCompare(x.created_at);
+      setAll([...a].sort(newest));
       setDue(d);
       setError(null);
       const missing = [...new Set(a.map((r) => r.service_id))].filter((id) => !props.serviceName(id));
