@@ -7,6 +7,7 @@ import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ServiceHit } from '../bindings';
 import type { LatLon } from '../lib/coords';
+import { nearest } from '../lib/frame';
 
 let basemap: Promise<GeoJSON.FeatureCollection> | null = null;
 
@@ -120,7 +121,7 @@ export function MapView(props: MapProps) {
   useEffect(() => {
     const m = map.current;
     if (!m) return;
-    const bounds: L.LatLngExpression[] = (props.hits ?? NONE).slice(0, 10).map((h) => [h.lat, h.lon] as L.LatLngTuple);
+    const bounds: L.LatLngExpression[] = nearest(props.hits ?? NONE).map((h) => [h.lat, h.lon] as L.LatLngTuple);
     if (props.point) bounds.push([props.point.lat, props.point.lon]);
     if (bounds.length === 1) m.setView(bounds[0], Math.max(m.getZoom(), 11));
     else if (bounds.length > 1) m.fitBounds(L.latLngBounds(bounds), { padding: [30, 30], maxZoom: 14 });
