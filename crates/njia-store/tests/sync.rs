@@ -1028,3 +1028,75 @@ fn an_older_edit_arriving_late_does_not_undo_a_newer_one_that_wrote_the_same_val
         "the newest write of the field wins, as on the server"
     );
 }
+
+/// A changed service comes as its changed fields: applied to the copy held they give the
+/// server's version, found by search under its new name; a replay changes nothing; a patch
+/// of a service the device does not hold is skipped without blocking the rest of the page.
+#[test]
+fn a_patch_changes_only_its_fields_of_the_copy_held() {
+    use njia_model::wire::ServicePatch;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = field_store(&dir, "patch.db");
+    let before = store.service("svc-1").unwrap().unwrap();
+    let patch = |fields: Value, version| ServicePatch {
+        id: "svc-1".into(),
+        version,
+        fields: fields.as_object().cloned().unwrap(),
+    };
+    let p = page(
+        0,
+        2,
+        Changes {
+            patches: vec![
+                patch(
+                    json!({"name": "Eastleigh Clinic (renovated)", "phone": null}),
+                    3,
+                ),
+                ServicePatch {
+                    id: "svc-unknown".into(),
+                    version: 2,
+                    fields: json!({"name": "Nowhere"}).as_object().cloned().unwrap(),
+                },
+            ],
+            ..Changes::default()
+        },
+        false,
+    );
+    let applied = store.apply_sync_page(&p).unwrap();
+    assert_eq!(
+        (applied.services_upserted, applied.services_skipped),
+        (1, 1)
+    );
+    let after = store.service("svc-1").unwrap().unwrap();
+    assert_eq!(after.name, "Eastleigh Clinic (renovated)");
+    assert_eq!(after.phone, None);
+    assert_eq!(
+        (after.lat, after.lon, &after.categories, &after.languages),
+        (
+            before.lat,
+            before.lon,
+            &before.categories,
+            &before.languages
+        )
+    );
+    assert_eq!(store.service_version("svc-1").unwrap(), Some(3));
+    assert_eq!(store.search(&find("renovated")).unwrap().len(), 1);
+    assert!(!store.has_service("svc-unknown").unwrap());
+    let again = store.apply_sync_page(&p).unwrap();
+    assert_eq!(
+        again.services_upserted, 0,
+        "a replayed patch changed the service"
+    );
+    // A patch that does not make a service (a field of the wrong type) is skipped.
+    let bad = page(
+        0,
+        3,
+        Changes {
+            patches: vec![patch(json!({"lat": "north"}), 4)],
+            ..Changes::default()
+        },
+        false,
+    );
+    assert_eq!(store.apply_sync_page(&bad).unwrap().services_skipped, 1);
+    assert_eq!(store.service_version("svc-1").unwrap(), Some(3));
+}
