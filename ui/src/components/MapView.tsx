@@ -42,6 +42,8 @@ export function MapView(props: MapProps) {
   const map = useRef<L.Map | null>(null);
   const markers = useRef<L.LayerGroup | null>(null);
   const latest = useRef(props);
+  // The point was just set by a tap on this map: do not zoom to it (the user is looking there).
+  const tapped = useRef(false);
   latest.current = props;
 
   useEffect(() => {
@@ -69,6 +71,7 @@ export function MapView(props: MapProps) {
     });
     markers.current = L.layerGroup().addTo(m);
     m.on('click', (e: L.LeafletMouseEvent) => {
+      tapped.current = true;
       latest.current.onPick?.({ lat: e.latlng.lat, lon: wrapLon(e.latlng.lng) });
     });
     const ro = new ResizeObserver(() => m.invalidateSize());
@@ -123,7 +126,11 @@ export function MapView(props: MapProps) {
     if (!m) return;
     const bounds: L.LatLngExpression[] = nearest(props.hits ?? NONE).map((h) => [h.lat, h.lon] as L.LatLngTuple);
     if (props.point) bounds.push([props.point.lat, props.point.lon]);
-    if (bounds.length === 1) m.setView(bounds[0], Math.max(m.getZoom(), 11));
+    const wasTapped = tapped.current;
+    tapped.current = false;
+    if (bounds.length === 1) {
+      if (!wasTapped) m.setView(bounds[0], Math.max(m.getZoom(), 11));
+    }
     else if (bounds.length > 1) m.fitBounds(L.latLngBounds(bounds), { padding: [30, 30], maxZoom: 14 });
   }, [props.point?.lat, props.point?.lon, props.hits]);
 
