@@ -164,6 +164,18 @@ fn office_edits_merge_with_offline_edits_and_the_losers_are_listed() {
         .admin(&["outreach", "edit", &id, "--set", "notes"])
         .fails_with("FIELD=VALUE");
     server
+        .admin(&["outreach", "edit", &id, "--set", "notes=42"])
+        .fails_with("notes");
+    server
+        .admin(&[
+            "outreach",
+            "edit",
+            &id,
+            "--set",
+            r#"reached=[{"sex": "female", "age": "18-49", "group": "migrant", "count": -3}]"#,
+        ])
+        .fails_with("nothing was changed");
+    server
         .admin(&[
             "outreach",
             "edit",

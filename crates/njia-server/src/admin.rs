@@ -9,6 +9,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::Subcommand;
 use njia_model::ops::{OpKind, Operation};
+use njia_model::outreach::SessionInput;
 use njia_model::wire::Role;
 use njia_server::auth::{hash, new_code, normalize_code};
 use njia_server::handlers::sync::validate_op;
@@ -440,6 +441,18 @@ async fn office_edit<D: Database>(
     };
     if let Err(why) = validate_op(&probe) {
         bail!("nothing was changed: {why}");
+    }
+    // The session as it would be must pass the rules of a session file (types, counts,
+    // times), or the phones receiving the edit could not read it. Status and void reason
+    // are not part of a session file; the status was checked above.
+    if record.kind == RecordKind::Session {
+        let mut after = record.fields.clone();
+        after.extend(fields.clone());
+        after.remove("status");
+        after.remove("void_reason");
+        SessionInput::from_value(Value::Object(after))
+            .and_then(|s| s.validate(Utc::now() + chrono::Duration::days(365)))
+            .map_err(|e| anyhow::anyhow!("nothing was changed: {}", e.message))?;
     }
     let edit = db.office_edit(id, fields, Utc::now()).await?;
     if json {
