@@ -12,7 +12,7 @@ import { nearest } from '../lib/frame';
 let basemap: Promise<GeoJSON.FeatureCollection> | null = null;
 
 function loadBasemap(): Promise<GeoJSON.FeatureCollection> {
-  basemap ??= Promise.all([import('topojson-client'), import('world-atlas/countries-50m.json')]).then(
+  basemap ??= Promise.all([import('topojson-client'), import('world-atlas/countries-110m.json')]).then(
     ([topo, atlas]) => {
       const t = (atlas.default ?? atlas) as unknown as Parameters<typeof topo.feature>[0];
       const objects = (t as unknown as { objects: Record<string, Parameters<typeof topo.feature>[1]> }).objects;
