@@ -3,7 +3,7 @@
 //! every phone, and `njia-server conflicts list` shows each value that lost to an edit made
 //! without seeing it (DESIGN §3: "nothing is silently dropped").
 
-use njia_e2e::{Device, Server};
+use njia_e2e::{Device, PostgresDatabase, Server};
 use serde_json::{json, Value};
 
 fn enrolled(server: &Server, worker: &str, role: &str) -> Device {
@@ -39,9 +39,22 @@ fn on_server(server: &Server, id: &str) -> Value {
 
 #[test]
 fn office_edits_merge_with_offline_edits_and_the_losers_are_listed() {
-    let server = Server::start(None);
-    let amina = enrolled(&server, "Amina", "worker");
-    let rose = enrolled(&server, "Rose", "supervisor");
+    office_edits_and_conflicts(&Server::start(None));
+}
+
+#[test]
+fn office_edits_and_conflicts_work_on_postgresql() {
+    let Some(db) = PostgresDatabase::fresh("office") else {
+        return;
+    };
+    let server = Server::start(Some(&db.url));
+    office_edits_and_conflicts(&server);
+    drop(server);
+}
+
+fn office_edits_and_conflicts(server: &Server) {
+    let amina = enrolled(server, "Amina", "worker");
+    let rose = enrolled(server, "Rose", "supervisor");
     let session = json!({"started_at": "2026-11-20T09:30:00+03:00", "ended_at": "2026-11-20T11:00:00+03:00",
         "place": "Eastleigh market", "lat": -1.2741, "lon": 36.8516, "activity": "health_talk",
         "topics": ["hiv"], "reached": [{"sex": "female", "age": "18-49", "group": "migrant", "count": 12}],
@@ -99,7 +112,7 @@ fn office_edits_merge_with_offline_edits_and_the_losers_are_listed() {
         ("notes", json!("Talk moved indoors: rain")),
         ("place", json!("Eastleigh mosque")),
     ];
-    let server_copy = on_server(&server, &id);
+    let server_copy = on_server(server, &id);
     let amina_copy = amina.run(&["log", "show", &id]).ok().json();
     let rose_copy = rose.run(&["log", "show", &id]).ok().json();
     for (field, value) in &want {
@@ -153,7 +166,7 @@ fn office_edits_merge_with_offline_edits_and_the_losers_are_listed() {
     assert_eq!(fields, ["place"], "{conflicts:#}");
 
     // Bad edits are refused in words and change nothing.
-    let version = on_server(&server, &id)["version"].clone();
+    let version = on_server(server, &id)["version"].clone();
     server
         .admin(&["outreach", "edit", &id, "--set", "status=lost"])
         .fails_with("status");
@@ -184,5 +197,5 @@ fn office_edits_merge_with_offline_edits_and_the_losers_are_listed() {
             "notes=x",
         ])
         .fails_with("no session or referral");
-    assert_eq!(on_server(&server, &id)["version"], version);
+    assert_eq!(on_server(server, &id)["version"], version);
 }

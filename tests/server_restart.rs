@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use njia_e2e::proxy::{Faults, FaultyProxy};
-use njia_e2e::{Device, Server};
+use njia_e2e::{Device, PostgresDatabase, Server};
 use serde_json::{json, Value};
 
 fn session(service_id: &str, place: &str, count: i64) -> String {
@@ -90,7 +90,18 @@ fn kill_server_during_a_sync(
 
 #[test]
 fn a_server_killed_mid_push_and_restarted_loses_nothing_and_doubles_nothing() {
-    let mut server = Server::start(None);
+    killed_mid_push(Server::start(None));
+}
+
+#[test]
+fn a_server_on_postgresql_killed_mid_push_loses_nothing_and_doubles_nothing() {
+    let Some(db) = PostgresDatabase::fresh("restart") else {
+        return;
+    };
+    killed_mid_push(Server::start(Some(&db.url)));
+}
+
+fn killed_mid_push(mut server: Server) {
     let directory = server.dir.path().join("dir.geojson");
     Device::new()
         .run(&[
@@ -142,7 +153,7 @@ fn a_server_killed_mid_push_and_restarted_loses_nothing_and_doubles_nothing() {
     // Each round: more sessions (and an edit and a void of earlier ones), then a sync during
     // which the server dies: early in the request, mid-body, and as it answers (the push
     // stored, the device not told).
-    for (round, at) in [KillAt::Sent(200), KillAt::Sent(2_500), KillAt::Answering]
+    for (round, at) in [KillAt::Sent(200), KillAt::Sent(1_500), KillAt::Answering]
         .into_iter()
         .enumerate()
     {

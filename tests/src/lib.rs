@@ -168,6 +168,62 @@ impl Drop for Server {
     }
 }
 
+/// A database of its own on the test PostgreSQL server (`NJIA_TEST_DATABASE_URL`, by
+/// default postgres://postgres@127.0.0.1:5432/postgres), made with `psql` and dropped on
+/// drop, for running a server on PostgreSQL.
+pub struct PostgresDatabase {
+    pub url: String,
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDatabase {
+    /// A fresh, empty database named after `tag` and this process; `None` when
+    /// `NJIA_SKIP_POSTGRES=1`.
+    pub fn fresh(tag: &str) -> Option<Self> {
+        if std::env::var("NJIA_SKIP_POSTGRES").is_ok_and(|v| v == "1") {
+            eprintln!("skipped: NJIA_SKIP_POSTGRES=1");
+            return None;
+        }
+        let admin_url = std::env::var("NJIA_TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("njia_e2e_{tag}_{}", std::process::id());
+        let url = match admin_url.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => panic!("NJIA_TEST_DATABASE_URL has no database name: {admin_url}"),
+        };
+        let db = Self {
+            url,
+            admin_url,
+            name,
+        };
+        db.psql(&format!("DROP DATABASE IF EXISTS {}", db.name));
+        db.psql(&format!("CREATE DATABASE {}", db.name));
+        Some(db)
+    }
+
+    fn psql(&self, sql: &str) {
+        let out = Command::new("psql")
+            .args([self.admin_url.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
+            .output()
+            .expect("psql (the PostgreSQL client; .ci/run installs it)");
+        assert!(
+            out.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        self.psql(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}
+
 /// A device: the `njia` binary with its own store in a temporary folder.
 pub struct Device {
     pub dir: tempfile::TempDir,
