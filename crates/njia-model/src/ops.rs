@@ -68,6 +68,11 @@ pub struct Operation {
     pub kind: OpKind,
     pub entity_id: Uuid,
     pub payload: Map<String, Value>,
+    /// The device's feed cursor when it wrote the operation: the operations of others it
+    /// had received. The server lists a value replaced without having been seen as a
+    /// conflict. Absent from operations the server sends, and from older clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<i64>,
 }
 
 /// Applies a patch written at `stamp` to a record, field by field, and returns the fields

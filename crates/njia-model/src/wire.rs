@@ -299,6 +299,7 @@ mod tests {
                 .as_object()
                 .cloned()
                 .unwrap(),
+            seen: None,
         };
         let req = SyncRequest {
             ops: vec![op],

@@ -127,6 +127,7 @@ mod tests {
                 kind: OpKind::SessionUpdate,
                 entity_id: Uuid::from_u128(7),
                 payload: payload.as_object().cloned().unwrap(),
+                seen: None,
             },
             seq,
             seen_seq: seen,

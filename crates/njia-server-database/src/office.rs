@@ -120,6 +120,7 @@ pub(crate) async fn edit<D: Database>(
             kind,
             entity_id: id,
             payload: fields.clone(),
+            seen: None,
         };
         match db.push_ops_seen(&office, vec![op.clone()], now, seen).await {
             Ok(_) | Err(DbError::Gap { .. }) => {}

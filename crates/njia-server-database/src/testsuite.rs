@@ -128,6 +128,7 @@ impl Log {
             kind,
             entity_id: entity,
             payload: obj(payload),
+            seen: None,
         }
     }
 }
@@ -1751,6 +1752,33 @@ pub async fn office_edits_merge_by_hlc_and_the_losing_values_are_listed<D: Datab
         ["place"],
         "{found:?}"
     );
+
+    // The office changes the materials; the CHW, not having synced, changes them too, and
+    // her phone pushes that edit only in a later request, after it received the office's
+    // edit. The operation says what its phone had seen when it was written: still a conflict.
+    db.office_edit(
+        s,
+        obj(json!({"materials": {"leaflets": 10}})),
+        now + Duration::hours(4),
+    )
+    .await
+    .expect("office edit of the materials");
+    let mut backlog = log.op(
+        OpKind::SessionUpdate,
+        s,
+        json!({"materials": {"leaflets": 60}}),
+        now_ms + 5 * hour,
+    );
+    backlog.seen = Some(seen_all);
+    let later_cursor = caught_up(db, &chw).await;
+    db.push_ops_seen(&chw, vec![backlog], now + Duration::hours(5), later_cursor)
+        .await
+        .expect("push the backlog");
+    let found = conflicts_of().await;
+    let materials: Vec<_> = found.iter().filter(|c| c.field == "materials").collect();
+    assert_eq!(materials.len(), 1, "{found:?}");
+    assert_eq!(materials[0].lost.device_id, OFFICE_DEVICE_ID);
+    assert_eq!(materials[0].kept.value, json!({"leaflets": 60}));
 
     match db
         .office_edit(named("office-nothing"), obj(json!({"notes": "x"})), now)

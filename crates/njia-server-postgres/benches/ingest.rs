@@ -67,6 +67,7 @@ fn device_log(device: Uuid, sessions: usize, services: &[String], seed: usize) -
             kind,
             entity_id: entity,
             payload: obj(payload),
+            seen: None,
         });
     };
     for i in 0..sessions {

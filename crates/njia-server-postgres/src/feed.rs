@@ -160,6 +160,7 @@ fn item(row: &Row, regions: &[String], cursor: i64, patches: bool) -> DbResult<I
         kind: kind.parse().map_err(|e| corrupt(&what(), e))?,
         entity_id: row.get("entity_id"),
         payload,
+        seen: None,
     }))
 }
 

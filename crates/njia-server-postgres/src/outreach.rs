@@ -318,17 +318,24 @@ async fn store_ops(
     let owner_worker: Vec<&str> = owners.iter().map(|o| o.worker.as_str()).collect();
     let owner_team: Vec<Option<&str>> = owners.iter().map(|o| o.team.as_deref()).collect();
     let applied: Vec<bool> = owners.iter().map(|o| o.applied).collect();
+    // What each operation's device had seen of the feed when it wrote it: its own word if it
+    // says (never past the cursor of the request carrying it), else that cursor.
+    let seen: Vec<i64> = ops
+        .iter()
+        .map(|op| op.seen.map_or(seen_seq, |s| s.min(seen_seq)).max(0))
+        .collect();
     let stmt = tx
         .prepare_cached(
             "WITH counter AS (UPDATE change_counter SET value = value + $12 RETURNING value)
              INSERT INTO operation (device_id, idx, op_id, hlc, kind, entity_id, payload, received_at,
                                     seq, owner_worker, owner_team, applied, seen_seq)
              SELECT $1, u.idx, u.op_id, u.hlc, u.kind, u.entity_id, u.payload, $2,
-                    counter.value - $12 + u.n, u.owner_worker, u.owner_team, u.applied, $13
+                    counter.value - $12 + u.n, u.owner_worker, u.owner_team, u.applied, u.seen
                FROM counter,
                     UNNEST($3::int8[], $4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::json[],
-                           $9::text[], $10::text[], $11::bool[]) WITH ORDINALITY
-                    AS u(idx, op_id, hlc, kind, entity_id, payload, owner_worker, owner_team, applied, n)
+                           $9::text[], $10::text[], $11::bool[], $13::int8[]) WITH ORDINALITY
+                    AS u(idx, op_id, hlc, kind, entity_id, payload, owner_worker, owner_team, applied,
+                         seen, n)
              ON CONFLICT (device_id, idx) DO NOTHING",
         )
         .await
@@ -348,7 +355,7 @@ async fn store_ops(
             &owner_team,
             &applied,
             &n,
-            &seen_seq,
+            &seen,
         ],
     )
     .await
@@ -423,6 +430,7 @@ pub(crate) async fn operations(client: &Client) -> DbResult<Vec<StoredOperation>
                     kind: kind.parse().map_err(|e| corrupt(&what(), e))?,
                     entity_id,
                     payload: object("payload", entity_id, row.get("payload"))?,
+                    seen: None,
                 },
                 seq: row.get("seq"),
                 seen_seq: row.get("seen_seq"),

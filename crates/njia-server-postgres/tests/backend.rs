@@ -80,6 +80,7 @@ fn op(
         kind,
         entity_id: entity,
         payload: obj(payload),
+        seen: None,
     }
 }
 

@@ -84,6 +84,7 @@ fn log_of(device: Uuid, sessions: usize) -> Vec<Operation> {
                 kind,
                 entity_id: entity,
                 payload: obj(payload),
+                seen: None,
             });
         }
     }

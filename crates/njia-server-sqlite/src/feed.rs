@@ -127,6 +127,7 @@ fn op_item(r: &Row<'_>) -> Result<Next> {
             .map_err(|e: String| corrupt("operation kind", &e))?,
         entity_id: parse_uuid(&r.get::<_, String>(6)?)?,
         payload: parse_object("operation payload", &r.get::<_, String>(7)?)?,
+        seen: None,
     };
     Ok(Next {
         seq: r.get(0)?,

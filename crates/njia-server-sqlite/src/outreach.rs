@@ -47,6 +47,14 @@ fn may_write(device: &DeviceRecord, worker: &str, team: Option<&str>) -> bool {
             && device.team.as_deref() == team)
 }
 
+/// What the operation's device had seen of the feed when it wrote it: its own word if it
+/// says (never past the cursor of the request carrying it), else that cursor.
+fn op_seen(op: &Operation, request_cursor: i64) -> i64 {
+    op.seen
+        .map_or(request_cursor, |s| s.min(request_cursor))
+        .max(0)
+}
+
 fn load(conn: &Connection, id: Uuid) -> Result<Option<Record>> {
     let row = conn
         .prepare_cached(
@@ -218,7 +226,7 @@ pub(crate) fn push_ops(
                 rec.worker,
                 rec.team,
                 applied,
-                seen_seq
+                op_seen(op, seen_seq)
             ]);
         match stored {
             Ok(_) => {}
@@ -327,6 +335,7 @@ pub(crate) fn operations(conn: &mut Connection) -> Result<Vec<StoredOperation>> 
                         .map_err(|e: String| corrupt("operation kind", &e))?,
                     entity_id: parse_uuid(&r.get::<_, String>(6)?)?,
                     payload: parse_object("operation payload", &r.get::<_, String>(7)?)?,
+                    seen: None,
                 },
                 seq: r.get(0)?,
                 received_at: parse_ts(&r.get::<_, String>(8)?)?,

@@ -69,6 +69,7 @@ fn op(device: Uuid, idx: i64, entity: Uuid) -> Operation {
             .as_object()
             .cloned()
             .unwrap(),
+        seen: None,
     }
 }
 

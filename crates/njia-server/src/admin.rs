@@ -438,6 +438,7 @@ async fn office_edit<D: Database>(
         kind,
         entity_id: id,
         payload: fields.clone(),
+        seen: None,
     };
     if let Err(why) = validate_op(&probe) {
         bail!("nothing was changed: {why}");

@@ -114,6 +114,7 @@ fn session_op(device: Uuid, idx: i64) -> Operation {
         kind: OpKind::SessionCreate,
         entity_id: Uuid::now_v7(),
         payload: payload.as_object().cloned().unwrap(),
+        seen: None,
     }
 }
 

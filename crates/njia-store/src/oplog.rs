@@ -13,6 +13,8 @@ use uuid::Uuid;
 use crate::{meta_get, meta_set, Result, Store, StoreError};
 
 const ACKED_KEY: &str = "acked_idx";
+/// The change-feed cursor, kept by `sync.rs`.
+const SEEN_CURSOR_KEY: &str = "sync_cursor";
 
 /// How far the log is written and acknowledged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -38,9 +40,13 @@ pub(crate) fn append(
         r.get(0)
     })?;
     let payload = serde_json::to_string(payload).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // What of others' writes this device had received when it wrote this (docs/sync.md,
+    // "Office edits and conflicts").
+    let seen: Option<i64> = meta_get(tx, SEEN_CURSOR_KEY)?.and_then(|v| v.parse().ok());
     tx.prepare_cached(
-        "INSERT INTO op_log (idx, device_id, op_id, hlc, kind, entity_id, payload, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO op_log (idx, device_id, op_id, hlc, kind, entity_id, payload, created_at,
+                             seen_cursor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         idx,
@@ -50,7 +56,8 @@ pub(crate) fn append(
         kind.as_str(),
         entity_id.to_string(),
         payload,
-        Utc::now().to_rfc3339()
+        Utc::now().to_rfc3339(),
+        seen.unwrap_or(0)
     ])?;
     Ok(idx)
 }
@@ -64,7 +71,7 @@ impl Store {
     /// Operations with idx greater than `after`, oldest first, at most `limit`.
     pub fn operations_after(&self, after: i64, limit: usize) -> Result<Vec<Operation>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT device_id, idx, op_id, hlc, kind, entity_id, payload
+            "SELECT device_id, idx, op_id, hlc, kind, entity_id, payload, seen_cursor
                FROM op_log WHERE idx > ?1 ORDER BY idx LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![after, limit as i64], |r| {
@@ -76,6 +83,7 @@ impl Store {
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, Option<i64>>(7)?,
             ))
         })?;
         let corrupt = |what: &str, e: &dyn std::fmt::Display| {
@@ -83,7 +91,7 @@ impl Store {
         };
         let mut out = Vec::new();
         for row in rows {
-            let (device, idx, op_id, hlc, kind, entity, payload) = row?;
+            let (device, idx, op_id, hlc, kind, entity, payload, seen) = row?;
             out.push(Operation {
                 device_id: Uuid::parse_str(&device).map_err(|e| corrupt("device id", &e))?,
                 idx,
@@ -92,6 +100,7 @@ impl Store {
                 kind: kind.parse().map_err(|e: String| corrupt("kind", &e))?,
                 entity_id: Uuid::parse_str(&entity).map_err(|e| corrupt("entity id", &e))?,
                 payload: serde_json::from_str(&payload).map_err(|e| corrupt("payload", &e))?,
+                seen,
             });
         }
         Ok(out)

@@ -556,6 +556,7 @@ impl StoredOp {
             kind: self.kind.parse().map_err(|e: String| corrupt("kind", &e))?,
             entity_id: Uuid::parse_str(&self.entity_id).map_err(|e| corrupt("entity id", &e))?,
             payload: serde_json::from_str(&self.payload).map_err(|e| corrupt("payload", &e))?,
+            seen: None,
         })
     }
 }

@@ -1100,3 +1100,28 @@ fn a_patch_changes_only_its_fields_of_the_copy_held() {
     assert_eq!(store.apply_sync_page(&bad).unwrap().services_skipped, 1);
     assert_eq!(store.service_version("svc-1").unwrap(), Some(3));
 }
+
+/// Each operation carries the feed cursor its device had when it was written, however long
+/// it waits to be pushed: the server tells corrections from conflicts by it.
+#[test]
+fn an_operation_says_how_far_the_feed_was_read_when_it_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = field_store(&dir, "seen.db");
+    store
+        .add_session(input(&session_json("Before", "svc-1")))
+        .unwrap();
+    store
+        .apply_sync_page(&page(0, 40, Changes::default(), false))
+        .unwrap();
+    store
+        .add_session(input(&session_json("After", "svc-1")))
+        .unwrap();
+    let seen: Vec<Option<i64>> = store
+        .operations_after(0, 100)
+        .unwrap()
+        .iter()
+        .map(|o| o.seen)
+        .collect();
+    assert_eq!(seen.first(), Some(&Some(1)));
+    assert_eq!(seen.last(), Some(&Some(40)));
+}
