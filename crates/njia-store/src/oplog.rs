@@ -18,6 +18,7 @@ const SEEN_CURSOR_KEY: &str = "sync_cursor";
 
 /// How far the log is written and acknowledged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OpLogStatus {
     /// Highest idx written on this device.
     pub last_idx: i64,

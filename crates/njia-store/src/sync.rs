@@ -93,6 +93,7 @@ impl std::fmt::Debug for Enrollment {
 
 /// What the device can say about sync without a network: it never claims more than it knows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     /// The enrolled server, if any.
     pub server: Option<String>,
