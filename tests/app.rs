@@ -9,8 +9,9 @@
 //! there is no display. Where one is missing the test says so and passes, unless
 //! `NJIA_E2E_REQUIRE_APP=1` (set by `.ci/run`), where it fails.
 //!
-//! With `NJIA_SCREENSHOTS=DIR` it saves a PNG of each screen at desktop and phone size
-//! (`scripts/screenshots` writes `docs/screenshots/` this way).
+//! With `NJIA_SCREENSHOTS=DIR` it saves a PNG of each screen, at phone size when
+//! `NJIA_WINDOW_SIZE=360x640` is set too (`scripts/screenshots` writes `docs/screenshots/`
+//! this way).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,60 @@ impl Drop for Killed {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// A process killed with everything it started when the test ends (tauri-driver leaves its
+/// WebKitWebDriver and the app behind when killed alone).
+struct KilledTree(Child);
+
+impl KilledTree {
+    fn spawn(cmd: &mut Command) -> Self {
+        Self(cmd.spawn().expect("spawn"))
+    }
+}
+
+/// The processes started by `pid`, and theirs, from /proc.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …: the name may hold spaces, so read after its ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((child, ppid));
+        }
+    }
+    let mut found = vec![pid];
+    let mut i = 0;
+    while i < found.len() {
+        let p = found[i];
+        found.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+impl Drop for KilledTree {
+    fn drop(&mut self) {
+        let tree = descendants(self.0.id());
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        for pid in tree.into_iter().filter(|p| *p > 1) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -139,8 +194,16 @@ async fn type_into(c: &Client, id: &str, text: &str) {
         .unwrap_or_else(|err| panic!("type into {id}: {err}"));
 }
 
+/// The element's text content, whether or not it is rendered as text at this width (the
+/// tab bar of a phone-sized window shows icons with the words for screen readers).
 async fn text_of(c: &Client, id: &str) -> String {
-    find(c, id).await.text().await.unwrap_or_default()
+    find(c, id)
+        .await
+        .prop("textContent")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// Polls until `id`'s text satisfies `ok`, returning it; fails with the last text seen.
@@ -156,20 +219,31 @@ async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool) -> String {
     }
 }
 
-async fn shot(c: &Client, name: &str) {
+/// The X display the app runs in, for screenshots.
+static DISPLAY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Saves the app's window as a PNG. The X server is asked (imagemagick's `import`), not
+/// WebKitWebDriver, whose screenshot can wait forever for a repaint that never comes.
+async fn shot(name: &str) {
     let Some(dir) = std::env::var_os("NJIA_SCREENSHOTS") else {
         return;
     };
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(&dir).expect("screenshot folder");
-    for (size, (w, h)) in [("desktop", (1280u32, 800u32)), ("phone", (360, 640))] {
-        c.set_window_size(w, h).await.ok();
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        let png = c.screenshot().await.expect("screenshot");
-        std::fs::write(dir.join(format!("{name}-{size}.png")), png).expect("write screenshot");
-    }
-    c.set_window_size(1280, 800).await.ok();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (size, crop) = match std::env::var("NJIA_WINDOW_SIZE") {
+        Ok(s) => ("phone", format!("{s}+0+0")),
+        Err(_) => ("desktop", "1100x760+0+0".to_string()),
+    };
+    // Let the map and the transitions settle.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let out = dir.join(format!("{name}-{size}.png"));
+    let status = Command::new("import")
+        .args(["-window", "root", "-crop", &crop])
+        .arg(&out)
+        .env("DISPLAY", DISPLAY.get().expect("display"))
+        .status()
+        .expect("imagemagick's import");
+    assert!(status.success(), "screenshot {name}");
 }
 
 /// The value at the same key path in `other` as `english` has in `en`.
@@ -251,8 +325,12 @@ fn a_chw_day_in_the_app_from_unlock_to_sync_then_swahili() {
     );
 
     let (display, _xvfb) = display();
+    DISPLAY.set(display.clone()).ok();
+    // The webview keeps its local storage (the chosen language) under XDG_DATA_HOME: a
+    // fresh one per run, so every run starts as a new install in English.
+    let home = tempfile::tempdir().expect("tempdir");
     let (port, native) = (free_port(), free_port());
-    let _driver = Killed(
+    let _driver = KilledTree::spawn(
         Command::new(&tools.driver)
             .args([
                 "--port",
@@ -262,12 +340,15 @@ fn a_chw_day_in_the_app_from_unlock_to_sync_then_swahili() {
             ])
             .env("DISPLAY", &display)
             .env("NJIA_DB", device.db())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("LANG", "en_US.UTF-8")
+            .env("LANGUAGE", "en")
             .env("GDK_BACKEND", "x11")
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tauri-driver"),
+            .stderr(Stdio::null()),
     );
     wait_for_port(port);
 
@@ -282,12 +363,24 @@ fn a_chw_day_in_the_app_from_unlock_to_sync_then_swahili() {
             "tauri:options".into(),
             serde_json::json!({ "application": tools.app }),
         );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let c = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session with the app");
+        // tauri-driver listens before its WebKitWebDriver does: try a few times.
+        let mut tries = 0;
+        let c = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if tries < 10 => {
+                    tries += 1;
+                    eprintln!("app test: no WebDriver session yet ({e}); trying again");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("no WebDriver session with the app: {e}"),
+            }
+        };
         day(&c, &device, &server, lat, lon, &free_ids).await;
         c.close().await.ok();
     });
@@ -302,11 +395,13 @@ async fn day(
     free_ids: &[String],
 ) {
     // Unlock.
+    eprintln!("app test: Unlock");
     type_into(c, "passphrase", &device.passphrase).await;
-    shot(c, "unlock").await;
+    shot("unlock").await;
     click(c, "unlock").await;
 
     // Find free services near a typed point.
+    eprintln!("app test: Find free services near a typed point");
     click(c, "nav-find").await;
     type_into(c, "place-input", &format!("{lat}, {lon}\u{E007}")).await;
     click(c, "chip-free").await;
@@ -329,9 +424,10 @@ async fn day(
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(ids[0], free_ids[0], "the nearest free service comes first");
-    shot(c, "find").await;
+    shot("find").await;
 
     // Open the nearest one.
+    eprintln!("app test: Open the nearest one");
     c.find(Locator::Css(&format!(
         "{}[data-id=\"{}\"]",
         css("result"),
@@ -342,19 +438,23 @@ async fn day(
     .click()
     .await
     .unwrap();
-    let page = find(c, "service-page").await;
-    let name = page
-        .find(Locator::Css("h2"))
+    let heading = format!("{} h2", css("service-page"));
+    let name = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&heading))
+        .await
+        .expect("the service page's heading")
+        .prop("textContent")
         .await
         .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .unwrap_or_default();
     let shown = device.run(&["service", &ids[0], "--json"]).ok().json();
     assert_eq!(name.trim(), shown["name"].as_str().unwrap());
-    shot(c, "service").await;
+    shot("service").await;
 
     // Record a session with a referral to it.
+    eprintln!("app test: Record a session with a referral to it");
     click(c, "refer-here").await;
     type_into(c, "session-place", "Eastleigh market (e2e)").await;
     type_into(c, "reached-female-18-49-migrant", "7").await;
@@ -363,27 +463,31 @@ async fn day(
     if let Ok(code) = c.find(Locator::Css(&css("client-code"))).await {
         code.send_keys("A7X-22").await.unwrap();
     }
-    shot(c, "record").await;
+    shot("record").await;
     click(c, "save-final").await;
     find(c, "saved").await;
 
     // One session pending, as the store says.
+    eprintln!("app test: One session pending, as the store says");
     let status = device.run(&["status", "--json"]).ok().json();
     let pending = status["pending"].as_i64().expect("pending");
     assert!(pending >= 1, "the session is pending: {status}");
     wait_text(c, "pending-badge", |t| t == pending.to_string()).await;
     click(c, "nav-sessions").await;
     find(c, "session-row").await;
-    shot(c, "sessions").await;
+    shot("sessions").await;
 
     // Sync against the real server: nothing pending after, and the session is there.
+    eprintln!(
+        "app test: Sync against the real server: nothing pending after, and the session is there"
+    );
     click(c, "nav-sync").await;
     wait_text(c, "pending-count", |t| t == pending.to_string()).await;
     click(c, "sync-now").await;
     wait_text(c, "pending-count", |t| t == "0").await;
     let last = wait_text(c, "last-sync", |t| !t.is_empty()).await;
     assert!(!last.is_empty());
-    shot(c, "sync").await;
+    shot("sync").await;
     let listed = server.admin(&["outreach", "list", "--json"]).ok().json();
     let text = listed.to_string();
     assert!(
@@ -396,8 +500,9 @@ async fn day(
     );
 
     // Swahili: the same screen, in the catalog's words.
+    eprintln!("app test: Swahili: the same screen, in the catalog's words");
     click(c, "nav-settings").await;
-    shot(c, "settings").await;
+    shot("settings").await;
     let english = text_of(c, "nav-find").await;
     let swahili = translation(&catalog("en"), &catalog("sw"), english.trim())
         .unwrap_or_else(|| panic!("\"{english}\" is not in the English catalog"));
@@ -406,5 +511,5 @@ async fn day(
     select.select_by_value("sw").await.unwrap();
     wait_text(c, "nav-find", |t| t == swahili).await;
     click(c, "nav-find").await;
-    shot(c, "find-sw").await;
+    shot("find-sw").await;
 }

@@ -27,6 +27,14 @@ fn db_path(app: &tauri::App) -> PathBuf {
         .join("njia.db")
 }
 
+/// `NJIA_WINDOW_SIZE=360x640` opens the window at that size: a phone's screen on a desktop,
+/// for checking the layout and for the screenshots of `scripts/screenshots`.
+fn window_size() -> Option<(f64, f64)> {
+    let v = std::env::var("NJIA_WINDOW_SIZE").ok()?;
+    let (w, h) = v.split_once('x')?;
+    Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+}
+
 /// Builds and runs the app until its window closes.
 pub fn run() {
     tracing_subscriber::fmt()
@@ -39,6 +47,11 @@ pub fn run() {
         .setup(|app| {
             let path = db_path(app);
             app.manage(AppState::new(path));
+            if let Some((w, h)) = window_size() {
+                if let Some(window) = app.get_webview_window("main") {
+                    window.set_size(tauri::LogicalSize::new(w, h))?;
+                }
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
