@@ -13,211 +13,14 @@
 //! `NJIA_WINDOW_SIZE=360x640` is set too (`scripts/screenshots` writes `docs/screenshots/`
 //! this way).
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
+use njia_e2e::app::{click, css, find, text_of, tools, type_into, wait_text, App, WAIT};
 use njia_e2e::{Device, Server};
 use serde_json::Value;
-
-const WAIT: Duration = Duration::from_secs(30);
-
-/// A program on the PATH (or in cargo's bin folder).
-fn which(name: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(Path::new(&home).join(".cargo/bin"));
-    }
-    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
-}
-
-fn app_binary() -> Option<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    ["debug", "release"]
-        .iter()
-        .map(|p| target.join(p).join("njia-app"))
-        .find(|p| p.exists())
-}
-
-struct Tools {
-    app: PathBuf,
-    driver: PathBuf,
-}
-
-fn tools() -> Result<Tools, String> {
-    let app = app_binary().ok_or("njia-app is not built (cargo build -p njia-app)")?;
-    let driver = which("tauri-driver").ok_or("tauri-driver is not installed")?;
-    which("WebKitWebDriver").ok_or("WebKitWebDriver is not installed (webkit2gtk-driver)")?;
-    if std::env::var_os("DISPLAY").is_none() {
-        which("Xvfb").ok_or("no display and no Xvfb")?;
-    }
-    Ok(Tools { app, driver })
-}
-
-/// A child process killed when the test ends, however it ends.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A process killed with everything it started when the test ends (tauri-driver leaves its
-/// WebKitWebDriver and the app behind when killed alone).
-struct KilledTree(Child);
-
-impl KilledTree {
-    fn spawn(cmd: &mut Command) -> Self {
-        Self(cmd.spawn().expect("spawn"))
-    }
-}
-
-/// The processes started by `pid`, and theirs, from /proc.
-fn descendants(pid: u32) -> Vec<u32> {
-    let mut parents: Vec<(u32, u32)> = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid …: the name may hold spaces, so read after its ')'.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        if let Some(ppid) = ppid {
-            parents.push((child, ppid));
-        }
-    }
-    let mut found = vec![pid];
-    let mut i = 0;
-    while i < found.len() {
-        let p = found[i];
-        found.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
-    found.remove(0);
-    found
-}
-
-impl Drop for KilledTree {
-    fn drop(&mut self) {
-        let tree = descendants(self.0.id());
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-        for pid in tree.into_iter().filter(|p| *p > 1) {
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .stderr(Stdio::null())
-                .status();
-        }
-    }
-}
-
-/// A virtual X display of our own, or the one the test runs in.
-fn display() -> (String, Option<Killed>) {
-    if let Some(d) = std::env::var_os("DISPLAY") {
-        return (d.to_string_lossy().into_owned(), None);
-    }
-    let n = (90..200)
-        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
-        .expect("a free X display number");
-    let child = Command::new("Xvfb")
-        .arg(format!(":{n}"))
-        .args(["-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start Xvfb");
-    let socket = format!("/tmp/.X11-unix/X{n}");
-    let start = Instant::now();
-    while !Path::new(&socket).exists() && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (format!(":{n}"), Some(Killed(child)))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn wait_for_port(port: u16) {
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < WAIT,
-            "tauri-driver did not listen on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn css(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
-
-async fn find(c: &Client, id: &str) -> Element {
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&css(id)))
-        .await
-        .unwrap_or_else(|e| panic!("no element {id}: {e}"))
-}
-
-async fn click(c: &Client, id: &str) {
-    find(c, id)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {id}: {e}"));
-}
-
-async fn type_into(c: &Client, id: &str, text: &str) {
-    let e = find(c, id).await;
-    e.clear().await.ok();
-    e.send_keys(text)
-        .await
-        .unwrap_or_else(|err| panic!("type into {id}: {err}"));
-}
-
-/// The element's text content, whether or not it is rendered as text at this width (the
-/// tab bar of a phone-sized window shows icons with the words for screen readers).
-async fn text_of(c: &Client, id: &str) -> String {
-    find(c, id)
-        .await
-        .prop("textContent")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-}
-
-/// Polls until `id`'s text satisfies `ok`, returning it; fails with the last text seen.
-async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool) -> String {
-    let start = Instant::now();
-    loop {
-        let t = text_of(c, id).await;
-        if ok(t.trim()) {
-            return t.trim().to_string();
-        }
-        assert!(start.elapsed() < WAIT, "{id} still says {t:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 /// The X display the app runs in, for screenshots.
 static DISPLAY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -324,65 +127,21 @@ fn a_chw_day_in_the_app_from_unlock_to_sync_then_swahili() {
         "the demo directory has free services in Kenya"
     );
 
-    let (display, _xvfb) = display();
-    DISPLAY.set(display.clone()).ok();
-    // The webview keeps its local storage (the chosen language) under XDG_DATA_HOME: a
-    // fresh one per run, so every run starts as a new install in English.
-    let home = tempfile::tempdir().expect("tempdir");
-    let (port, native) = (free_port(), free_port());
-    let _driver = KilledTree::spawn(
-        Command::new(&tools.driver)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("DISPLAY", &display)
-            .env("NJIA_DB", device.db())
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .env("LANG", "en_US.UTF-8")
-            .env("LANGUAGE", "en")
-            .env("GDK_BACKEND", "x11")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    wait_for_port(port);
-
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": tools.app }),
-        );
-        // tauri-driver listens before its WebKitWebDriver does: try a few times.
-        let mut tries = 0;
-        let c = loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await
-            {
-                Ok(c) => break c,
-                Err(e) if tries < 10 => {
-                    tries += 1;
-                    eprintln!("app test: no WebDriver session yet ({e}); trying again");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-                Err(e) => panic!("no WebDriver session with the app: {e}"),
-            }
-        };
-        day(&c, &device, &server, lat, lon, &free_ids).await;
-        c.close().await.ok();
+        let size = std::env::var("NJIA_WINDOW_SIZE").ok();
+        let env: Vec<(&str, &str)> = size
+            .as_deref()
+            .map(|s| vec![("NJIA_WINDOW_SIZE", s)])
+            .unwrap_or_default();
+        let app = App::start(&tools, &device.db(), &env).await;
+        DISPLAY.set(app.display.clone()).ok();
+        let c = &app.client;
+        day(c, &device, &server, lat, lon, &free_ids).await;
+        app.client.clone().close().await.ok();
     });
 }
 

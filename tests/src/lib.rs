@@ -1,6 +1,7 @@
 //! Helpers for end-to-end tests: find the workspace's built binaries and run them in a
 //! throwaway folder with their own store.
 
+pub mod app;
 pub mod proxy;
 
 use std::path::{Path, PathBuf};
