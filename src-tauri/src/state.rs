@@ -19,6 +19,9 @@ pub struct AppState {
     /// lock: a search answers while a sync runs.
     pub store: Mutex<Option<Store>>,
     pub sync: Mutex<Option<SyncTask>>,
+    /// Kept while unlocked to open more connections (enrolment, the sync task) without
+    /// asking again; dropped on lock.
+    pub passphrase: Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -27,7 +30,26 @@ impl AppState {
             db_path,
             store: Mutex::new(None),
             sync: Mutex::new(None),
+            passphrase: Mutex::new(None),
         }
+    }
+
+    /// A second connection to the unlocked store, for work that waits on the network.
+    pub async fn open_another(&self) -> Result<Store> {
+        let pass = self
+            .passphrase
+            .lock()
+            .await
+            .clone()
+            .ok_or(AppError::Locked)?;
+        let path = self.db_path.clone();
+        // Argon2id takes a moment on purpose: off the async workers.
+        tokio::task::spawn_blocking(move || Store::open(&path, &pass))
+            .await
+            .map_err(|e| AppError::Internal {
+                message: e.to_string(),
+            })?
+            .map_err(AppError::from)
     }
 
     /// Runs `f` on the unlocked store.

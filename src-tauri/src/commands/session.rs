@@ -73,6 +73,7 @@ pub async fn unlock(
         services: store.service_count()?,
     };
     *state.store.lock().await = Some(store);
+    *state.passphrase.lock().await = Some(passphrase.clone());
     let mut sync = state.sync.lock().await;
     if let Some(old) = sync.take() {
         old.stop();
@@ -88,5 +89,6 @@ pub async fn lock(state: State<'_, AppState>) -> Result<()> {
         task.stop();
     }
     *state.store.lock().await = None;
+    *state.passphrase.lock().await = None;
     Ok(())
 }

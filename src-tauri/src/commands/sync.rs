@@ -22,16 +22,16 @@ pub struct SyncView {
 }
 
 /// Enrols this device with a one-time code from the office, then syncs the directory down.
+/// It runs on a connection of its own, so searches go on while the network is slow.
 #[tauri::command]
 pub async fn enroll(state: State<'_, AppState>, server: String, code: String) -> Result<SyncView> {
     let client = SyncClient::new().map_err(AppError::from)?;
-    {
-        let mut guard = state.store.lock().await;
-        let store = guard.as_mut().ok_or(AppError::Locked)?;
-        client
-            .enroll(store, &server, &code, Some("Njia app"))
-            .await?;
-    }
+    let mut store = state.open_another().await?;
+    client
+        .enroll(&mut store, &server, &code, Some("Njia app"))
+        .await?;
+    drop(store);
+    state.with_store(|s| Ok(s.reload()?)).await?;
     if let Some(task) = state.sync.lock().await.as_ref() {
         task.wake();
     }
