@@ -221,6 +221,8 @@ pub struct App {
     pub display: String,
     /// The tauri-driver process (the app is among its descendants).
     pub driver_pid: u32,
+    /// When the WebDriver session was asked for, which launches the app.
+    pub launched_at: Instant,
     _driver: KilledTree,
     _home: tempfile::TempDir,
     _xvfb: Option<Killed>,
@@ -255,11 +257,13 @@ impl App {
         .stderr(Stdio::null());
         let driver = KilledTree::spawn(&mut cmd);
         wait_for_port(port);
+        let launched_at = Instant::now();
         let client = session(tools, port).await;
         App {
             client,
             display,
             driver_pid: driver.0.id(),
+            launched_at,
             _driver: driver,
             _home: home,
             _xvfb: xvfb,
