@@ -13,8 +13,8 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::Client;
-use njia_e2e::app::{click, find, tools, type_into, App};
+use fantoccini::{Client, Locator};
+use njia_e2e::app::{click, find, tools, type_into, App, WAIT};
 use njia_e2e::Device;
 use serde_json::json;
 
@@ -96,6 +96,18 @@ fn main() {
             type_into(c, "passphrase", &device.passphrase).await;
             let t = Instant::now();
             click(c, "unlock").await;
+            // This store is not enrolled: the app offers enrolment first; later.
+            c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css(
+                    "[data-testid=\"enrol-skip\"], [data-testid=\"nav-find\"]",
+                ))
+                .await
+                .expect("the screen after unlock");
+            if let Ok(skip) = c.find(Locator::Css("[data-testid=\"enrol-skip\"]")).await {
+                skip.click().await.expect("skip enrolment");
+            }
+            click(c, "nav-find").await;
             find(c, "place-input").await;
             unlock.push(t.elapsed().as_secs_f64());
 
@@ -110,6 +122,11 @@ fn main() {
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
             memory_mib.push(app.memory_kib() as f64 / 1024.0);
+            if memory_mib.len() == 1 {
+                for (name, kib) in app.memory_by_process() {
+                    println!("  {name}: {:.0} MiB", kib as f64 / 1024.0);
+                }
+            }
             app.client.clone().close().await.ok();
         });
     }

@@ -273,14 +273,19 @@ impl App {
     /// Proportional memory (PSS, in KiB) of the app and its webview processes: what they
     /// cost the device, shared pages split fairly. The drivers are left out.
     pub fn memory_kib(&self) -> u64 {
+        self.memory_by_process().iter().map(|(_, k)| k).sum()
+    }
+
+    /// [`App::memory_kib`] process by process, by name.
+    pub fn memory_by_process(&self) -> Vec<(String, u64)> {
         descendants(self.driver_pid)
             .into_iter()
-            .filter(|pid| {
+            .map(|pid| {
                 let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-                !comm.trim().starts_with("WebKitWebDriver")
+                (comm.trim().to_string(), pss_kib(pid))
             })
-            .map(pss_kib)
-            .sum()
+            .filter(|(comm, _)| !comm.starts_with("WebKitWebDriver"))
+            .collect()
     }
 }
 
