@@ -24,22 +24,6 @@ pub fn which(name: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
 }
 
-/// The built app, debug first (release first for benchmarks).
-pub fn app_binary() -> Option<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    // Benchmarks set NJIA_E2E_PROFILE=release to run the optimised app.
-    let profiles = match std::env::var("NJIA_E2E_PROFILE").as_deref() {
-        Ok("release") => ["release", "debug"],
-        _ => ["debug", "release"],
-    };
-    profiles
-        .iter()
-        .map(|p| target.join(p).join("njia-app"))
-        .find(|p| p.exists())
-}
-
 /// The app and the WebDriver server in front of it.
 pub struct Tools {
     pub app: PathBuf,
@@ -48,7 +32,7 @@ pub struct Tools {
 
 /// What driving the app needs, or why it cannot run here.
 pub fn tools() -> Result<Tools, String> {
-    let app = app_binary().ok_or("njia-app is not built (cargo build -p njia-app)")?;
+    let app = crate::built("njia-app").ok_or("njia-app is not built (cargo build -p njia-app)")?;
     let driver = which("tauri-driver").ok_or("tauri-driver is not installed")?;
     which("WebKitWebDriver").ok_or("WebKitWebDriver is not installed (webkit2gtk-driver)")?;
     if std::env::var_os("DISPLAY").is_none() {

@@ -10,21 +10,25 @@ use std::process::{Command, Output, Stdio};
 /// A binary of the workspace. `scripts/test` builds them (`cargo build --workspace --bins`)
 /// before `cargo test`, since cargo builds another package's binaries only for its own tests.
 pub fn bin(name: &str) -> PathBuf {
+    built(name).unwrap_or_else(|| {
+        panic!("{name} is not built: run `cargo build --workspace --bins` (or scripts/test) first")
+    })
+}
+
+/// A binary of the workspace if it is built: debug first, or release first when
+/// NJIA_E2E_PROFILE=release (the benchmarks run optimised binaries).
+pub fn built(name: &str) -> Option<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    // Benchmarks set NJIA_E2E_PROFILE=release to run optimised binaries.
     let profiles = match std::env::var("NJIA_E2E_PROFILE").as_deref() {
         Ok("release") => ["release", "debug"],
         _ => ["debug", "release"],
     };
-    for profile in profiles {
-        let p = target.join(profile).join(name);
-        if p.exists() {
-            return p;
-        }
-    }
-    panic!("{name} is not built: run `cargo build --workspace --bins` (or scripts/test) first");
+    profiles
+        .iter()
+        .map(|p| target.join(p).join(name))
+        .find(|p| p.exists())
 }
 
 /// A running `njia-server` on a loopback port with its own data folder; killed on drop.
