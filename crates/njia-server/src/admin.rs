@@ -1,7 +1,7 @@
 //! The staff's commands: load the directory, enrol and revoke devices, see what arrived,
 //! review corrections. They work on the storage directly, beside a running server.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -13,6 +13,7 @@ use njia_model::outreach::SessionInput;
 use njia_model::wire::Role;
 use njia_server::auth::{hash, new_code, normalize_code};
 use njia_server::handlers::sync::validate_op;
+use njia_server::report::{self, word, AGES, GROUPS, SEXES};
 use njia_server_database::{
     CorrectionStatus, Database, NewEnrollment, RecordKind, OFFICE_DEVICE_ID,
 };
@@ -67,13 +68,20 @@ pub enum Command {
         #[command(subcommand)]
         command: CorrectionsCommand,
     },
-    /// Write the directory out: GeoJSON (to a file or stdout) or an HSDS 3.0 data package
-    /// (a folder), for exchange with other directories.
+    /// Reports on the outreach the server holds, for the field office's data officer. Only
+    /// final sessions count (drafts and voided sessions are listed as not counted).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Write the directory out: GeoJSON or a FHIR R4 Bundle (to a file or stdout) or an
+    /// HSDS 3.0 data package (a folder), for exchange with other directories and health
+    /// information systems.
     Export {
-        /// geojson or hsds (fhir is not built yet).
+        /// geojson, hsds or fhir.
         #[arg(long)]
         format: String,
-        /// File (geojson; default stdout) or folder (hsds, required).
+        /// File (geojson, fhir; default stdout) or folder (hsds, required).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
@@ -106,6 +114,33 @@ pub enum OutreachCommand {
 }
 
 #[derive(Subcommand)]
+pub enum ReportCommand {
+    /// People reached, by sex × age band × group (migrant/host), grouped by month, area,
+    /// activity or team.
+    Reached {
+        /// First day, YYYY-MM-DD (the session's local date), included.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD, included.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// month, area (admin area, else place name), activity or team; repeat or separate
+        /// with commas to group by several (default month).
+        #[arg(long, value_name = "KEY", value_delimiter = ',')]
+        by: Vec<String>,
+    },
+    /// Referrals by service, with counts by status and by urgency.
+    Referrals {
+        /// First day, YYYY-MM-DD (the session's local date), included.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD, included.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum ConflictsCommand {
     /// Every losing value, with the value kept, who wrote each and when.
     List,
@@ -125,8 +160,13 @@ pub enum CorrectionsCommand {
     Reject { id: String },
 }
 
+/// Pretty JSON on stdout; a closed pipe (`| head`) is an error to report, not a panic.
 fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, v)?;
+    writeln!(out)?;
+    out.flush().context("cannot write to standard output")?;
     Ok(())
 }
 
@@ -278,6 +318,12 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
             Ok(())
         }
         Command::Export { format, out } => export(db, &format, out).await,
+        Command::Report {
+            command: ReportCommand::Reached { from, to, by },
+        } => report_reached(db, from.as_deref(), to.as_deref(), &by, json).await,
+        Command::Report {
+            command: ReportCommand::Referrals { from, to },
+        } => report_referrals(db, from.as_deref(), to.as_deref(), json).await,
         Command::Corrections { command } => match command {
             CorrectionsCommand::List { status } => {
                 let status = match status.as_deref() {
@@ -341,9 +387,210 @@ async fn export<D: Database>(db: &D, format: &str, out: Option<PathBuf>) -> anyh
         ("hsds", None) => {
             bail!("--format hsds writes a folder of CSV files: give it with --out DIR")
         }
-        ("fhir", _) => bail!("--format fhir is not available yet; use geojson or hsds"),
+        ("fhir", out) => {
+            let bundle = njia_server::fhir::bundle(&services);
+            match out {
+                None => print_json(&bundle)?,
+                Some(path) => {
+                    let text = serde_json::to_string_pretty(&bundle)?;
+                    std::fs::write(&path, format!("{text}\n"))
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!(
+                        "Wrote {} services as a FHIR R4 Bundle to {}.",
+                        services.len(),
+                        path.display()
+                    );
+                }
+            }
+        }
         (other, _) => bail!("--format {other} is not geojson, hsds or fhir"),
     }
+    Ok(())
+}
+
+/// Prints what a report left out: under the table, or on stderr beside JSON.
+fn note_excluded(excluded: &report::Excluded, json: bool) {
+    if let Some(note) = excluded.describe() {
+        if json {
+            eprintln!("{note}");
+        } else {
+            println!("\n{note}");
+        }
+    }
+}
+
+async fn report_reached<D: Database>(
+    db: &D,
+    from: Option<&str>,
+    to: Option<&str>,
+    by: &[String],
+    json: bool,
+) -> anyhow::Result<()> {
+    let period = report::Period::parse(from, to)?;
+    let keys = report::parse_keys(by)?;
+    let records = db.outreach().await?;
+    let (rows, excluded) = report::reached(&records, &period, &keys);
+    if json {
+        print_json(&rows.iter().map(|r| r.to_json()).collect::<Vec<_>>())?;
+        note_excluded(&excluded, json);
+        return Ok(());
+    }
+    let key_names: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
+    println!(
+        "People reached by final sessions, {}, by {}",
+        period.describe(),
+        key_names.join(", ")
+    );
+    if rows.is_empty() {
+        println!("No final sessions.");
+        note_excluded(&excluded, json);
+        return Ok(());
+    }
+    let mut header: Vec<String> = keys.iter().map(|k| k.as_str().to_uppercase()).collect();
+    header.extend(["SEX", "GROUP"].map(String::from));
+    header.extend(AGES.iter().map(word));
+    header.extend(["TOTAL", "SESSIONS"].map(String::from));
+    let numeric_from = keys.len() + 2;
+    let mut lines = Vec::new();
+    let mut add = |names: Vec<String>, sessions: u64, grid: &report::Grid| {
+        for sex in SEXES {
+            for group in GROUPS {
+                let counts: Vec<i64> = AGES.iter().map(|age| grid.get(sex, *age, group)).collect();
+                let sum: i64 = counts.iter().sum();
+                if sum == 0 {
+                    continue;
+                }
+                let mut line = names.clone();
+                line.push(word(sex));
+                line.push(word(group));
+                line.extend(counts.iter().map(i64::to_string));
+                line.push(sum.to_string());
+                line.push(String::new());
+                lines.push(line);
+            }
+        }
+        let mut line = names;
+        line.extend(["all".into(), "all".into()]);
+        line.extend(
+            AGES.iter()
+                .map(|age| grid.sum_where(|_, a, _| a == *age).to_string()),
+        );
+        line.push(grid.total().to_string());
+        line.push(sessions.to_string());
+        lines.push(line);
+    };
+    for row in &rows {
+        let names = row
+            .keys
+            .iter()
+            .map(|(_, v)| v.clone().unwrap_or_else(|| "(none)".into()))
+            .collect();
+        add(names, row.sessions, &row.grid);
+    }
+    if rows.len() > 1 {
+        let (sessions, grid) = report::total(&rows);
+        add(vec!["ALL".to_string(); keys.len()], sessions, &grid);
+    }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    print!("{}", report::table(&header, &lines, numeric_from));
+    note_excluded(&excluded, json);
+    Ok(())
+}
+
+async fn report_referrals<D: Database>(
+    db: &D,
+    from: Option<&str>,
+    to: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let period = report::Period::parse(from, to)?;
+    let records = db.outreach().await?;
+    let names: HashMap<String, String> = db
+        .services()
+        .await?
+        .into_iter()
+        .map(|s| (s.service.id, s.service.name))
+        .collect();
+    // Referrals without a session are dated by the operation that created them.
+    let sessions: HashSet<String> = records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Session)
+        .map(|r| r.id.to_string())
+        .collect();
+    let sessionless: HashSet<Uuid> = records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Referral)
+        .filter(|r| {
+            r.fields
+                .get("session_id")
+                .and_then(Value::as_str)
+                .is_none_or(|s| !sessions.contains(s))
+        })
+        .map(|r| r.id)
+        .collect();
+    let mut created = HashMap::new();
+    if !sessionless.is_empty() {
+        for op in db.operations().await? {
+            if op.op.kind == OpKind::ReferralCreate && sessionless.contains(&op.op.entity_id) {
+                let day = chrono::DateTime::from_timestamp_millis(op.op.hlc.wall_ms as i64)
+                    .unwrap_or(op.received_at)
+                    .date_naive();
+                created.entry(op.op.entity_id).or_insert(day);
+            }
+        }
+    }
+    let (rows, excluded) = report::referrals(&records, &period, &names, &created);
+    if json {
+        print_json(&rows.iter().map(|r| r.to_json()).collect::<Vec<_>>())?;
+        note_excluded(&excluded, json);
+        return Ok(());
+    }
+    println!("Referrals by service, {}", period.describe());
+    if rows.is_empty() {
+        println!("No referrals.");
+        note_excluded(&excluded, json);
+        return Ok(());
+    }
+    let mut header = vec!["SERVICE", "NAME", "REFERRALS"];
+    let upper: Vec<String> = report::STATUSES
+        .iter()
+        .chain(report::URGENCIES.iter())
+        .map(|s| s.to_uppercase())
+        .collect();
+    header.extend(upper.iter().map(String::as_str));
+    let mut lines: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![
+                r.service_id.clone(),
+                r.service_name
+                    .clone()
+                    .unwrap_or_else(|| "(not in the directory)".into()),
+                r.referrals.to_string(),
+            ];
+            line.extend(r.by_status.iter().map(u64::to_string));
+            line.extend(r.by_urgency.iter().map(u64::to_string));
+            line
+        })
+        .collect();
+    if rows.len() > 1 {
+        let mut line = vec!["ALL".to_string(), String::new()];
+        line.push(rows.iter().map(|r| r.referrals).sum::<u64>().to_string());
+        for i in 0..3 {
+            line.push(rows.iter().map(|r| r.by_status[i]).sum::<u64>().to_string());
+        }
+        for i in 0..3 {
+            line.push(
+                rows.iter()
+                    .map(|r| r.by_urgency[i])
+                    .sum::<u64>()
+                    .to_string(),
+            );
+        }
+        lines.push(line);
+    }
+    print!("{}", report::table(&header, &lines, 2));
+    note_excluded(&excluded, json);
     Ok(())
 }
 

@@ -7,8 +7,10 @@
 
 pub mod auth;
 pub mod error;
+pub mod fhir;
 pub mod handlers;
 pub mod openapi;
+pub mod report;
 
 use std::sync::Arc;
 use std::time::Duration;
