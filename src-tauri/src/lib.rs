@@ -61,6 +61,7 @@ pub fn run() {
             commands::directory::near,
             commands::directory::search,
             commands::directory::service,
+            commands::directory::service_hours,
             commands::directory::suggest_correction,
             commands::directory::directory_info,
             commands::outreach::save_session,

@@ -20,6 +20,7 @@ import type {
   SyncActivity,
   SyncView,
   Unlocked,
+  WeekHours,
 } from './bindings';
 
 export const api = {
@@ -29,6 +30,7 @@ export const api = {
   near: (args: NearArgs) => invoke<ServiceHit[]>('near', { args }),
   search: (args: SearchArgs) => invoke<ServiceHit[]>('search', { args }),
   service: (id: string) => invoke<Service>('service', { id }),
+  serviceHours: (id: string) => invoke<WeekHours | null>('service_hours', { id }),
   suggestCorrection: (args: CorrectionArgs) => invoke<void>('suggest_correction', { args }),
   directoryInfo: () => invoke<DirectoryInfo>('directory_info'),
   saveSession: (input: SessionInput) => invoke<Session>('save_session', { input }),

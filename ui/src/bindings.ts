@@ -79,6 +79,51 @@ export type ServiceHit = { id: string, name: string, lat: number, lon: number, d
  */
 open: boolean | null, };
 
+export type WeekHours = { 
+/**
+ * The IANA zone the times are in; none when the directory does not say (the times are
+ * then read in the device's offset).
+ */
+time_zone: string | null, 
+/**
+ * Today first.
+ */
+days: Array<DayHours>, open_now: boolean, 
+/**
+ * When it closes, if open now; none when it stays open past the week shown.
+ */
+closes_at: LocalTime | null, 
+/**
+ * When it next opens, if closed now; none when it does not open in the week shown.
+ */
+opens_at: LocalTime | null, };
+
+export type DayHours = { date: string, 
+/**
+ * Open from midnight to midnight: shown as "open 24 hours", not as "00:00–00:00".
+ */
+all_day: boolean, 
+/**
+ * In order. Empty on a day that is not `all_day`: closed.
+ */
+intervals: Array<Interval>, };
+
+export type Interval = { 
+/**
+ * `HH:MM`.
+ */
+from: string, 
+/**
+ * `HH:MM`; `00:00` with `ends_next_day` when it closes at midnight.
+ */
+to: string, ends_next_day: boolean, };
+
+export type LocalTime = { date: string, 
+/**
+ * `HH:MM`.
+ */
+time: string, };
+
 export type SyncStatus = { 
 /**
  * The enrolled server, if any.

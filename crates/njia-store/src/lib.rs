@@ -18,6 +18,7 @@ pub mod corrections;
 mod crypto;
 pub mod directory;
 mod error;
+pub mod hours;
 pub mod near;
 mod oplog;
 pub mod outreach;

@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset, Local};
 use njia_model::geo::Point;
 use njia_model::service::Service;
 use njia_store::directory::ServiceHit;
+use njia_store::hours::WeekHours;
 use njia_store::near::{Filter, NearQuery};
 use njia_store::search::SearchQuery;
 use serde::{Deserialize, Serialize};
@@ -129,6 +130,13 @@ pub async fn service(state: State<'_, AppState>, id: String) -> Result<Service> 
             })
         })
         .await
+}
+
+/// The service's week ahead in its own local time, read from its OpenStreetMap hours; `null`
+/// when those are unknown or unreadable (the UI then shows them as written).
+#[tauri::command]
+pub async fn service_hours(state: State<'_, AppState>, id: String) -> Result<Option<WeekHours>> {
+    state.with_store(|s| Ok(s.service_hours(&id, now())?)).await
 }
 
 /// Files a correction; it goes to the office with the next sync.

@@ -3,9 +3,10 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import type { Service, ServiceHit } from '../bindings';
+import type { Service, ServiceHit, WeekHours } from '../bindings';
 import { errorMessage } from '../lib/errors';
 import { formatDistance, languageName, regionName } from '../lib/format';
+import { formatNow, weekdayName, weekRows } from '../lib/hours';
 import { t } from '../i18n';
 import { OpenBadge } from './Find';
 import { ErrorLine, Icon } from './ui';
@@ -21,14 +22,19 @@ export function ServicePage(props: {
 }) {
   const { lang } = props;
   const [svc, setSvc] = useState<Service | null>(null);
+  // undefined: not read yet; null: hours unknown or unreadable (shown as written).
+  const [week, setWeek] = useState<WeekHours | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [correcting, setCorrecting] = useState(false);
 
   useEffect(() => {
     setSvc(null);
+    setWeek(undefined);
     setError(null);
     setCorrecting(false);
     api.service(props.id).then(setSvc, (e) => setError(errorMessage(t, e)));
+    // The week is a nicety over the raw rule: if it cannot be read, the rule stands.
+    api.serviceHours(props.id).then(setWeek, () => setWeek(null));
   }, [props.id]);
 
   const hit = props.hit?.id === props.id ? props.hit : null;
@@ -70,7 +76,16 @@ export function ServicePage(props: {
             <Fact label={t('service.phone')} value={svc.phone} link={svc.phone ? `tel:${svc.phone.replace(/[^\d+]/g, '')}` : undefined} />
             <Fact label={t('service.email')} value={svc.email} />
             <Fact label={t('service.website')} value={svc.website} />
-            <Fact label={t('service.hours')} value={svc.opening_hours ?? t('open.unknown')} />
+            {week ? (
+              <>
+                <dt>{t('service.hours')}</dt>
+                <dd>
+                  <Week week={week} raw={svc.opening_hours} lang={lang} />
+                </dd>
+              </>
+            ) : (
+              <Fact label={t('service.hours')} value={svc.opening_hours ?? t('open.unknown')} />
+            )}
             <Fact
               label={t('service.languages')}
               value={svc.languages.length ? svc.languages.map((l) => languageName(l, lang)).join(', ') : t('service.not_known')}
@@ -100,6 +115,31 @@ export function ServicePage(props: {
         </>
       )}
     </article>
+  );
+}
+
+function Week(props: { week: WeekHours; raw: string | null | undefined; lang: string }) {
+  const { week, lang } = props;
+  return (
+    <div class="hours" data-testid="service-hours">
+      <p class={week.open_now ? 'hours-now open' : 'hours-now'} data-testid="hours-now">
+        {formatNow(week, t, lang)}
+      </p>
+      <table class="week">
+        <caption class="sr-only">{t('hours.week')}</caption>
+        <tbody>
+          {weekRows(week, t, lang).map((r) => (
+            <tr key={r.date} class={[r.today && 'today', r.closed && 'closed'].filter(Boolean).join(' ')}>
+              <th scope="row" title={weekdayName(r.date, lang, 'long')}>
+                {r.today ? t('hours.today') : r.day}
+              </th>
+              <td>{r.hours}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.raw && <p class="hint as-written">{t('hours.as_written', { hours: props.raw })}</p>}
+    </div>
   );
 }
 
