@@ -37,6 +37,10 @@ use uuid::Uuid;
 pub use error::StoreError;
 pub use oplog::OpLogStatus;
 
+/// The page cache a connection opens with, in KiB: enough for an import or a first sync of a
+/// region to keep its indexes in memory.
+pub const DEFAULT_PAGE_CACHE_KIB: u32 = 64 * 1024;
+
 /// Result of store operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -104,6 +108,30 @@ impl Store {
         let out = f()?;
         tx.finish()?;
         Ok(out)
+    }
+
+    /// Caps this connection's cache of decrypted pages at `kib` KiB and gives back what it
+    /// holds above that. A store opens with a 64 MiB cache, which bulk imports and first syncs
+    /// want; the app keeps a connection open all day beside a webview on a phone, where each
+    /// such cache would fill with the directory and stay full.
+    pub fn limit_page_cache(&self, kib: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -i64::from(kib))?;
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
+    }
+
+    /// The cap on this connection's page cache, in KiB (see [`Store::limit_page_cache`]).
+    pub fn page_cache_kib(&self) -> Result<u32> {
+        let size: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        // Negative is KiB; positive is a count of pages.
+        let kib = if size < 0 {
+            -size
+        } else {
+            let page: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            size * page / 1024
+        };
+        Ok(u32::try_from(kib).unwrap_or(u32::MAX))
     }
 
     /// Reads a free-form setting kept in the store (server address, cursors…).
