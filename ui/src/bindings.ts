@@ -216,7 +216,13 @@ export type Reached = { sex: Sex, age: AgeBand, group: Group,
  */
 count: number, };
 
-export type Referral = { id: string, session_id: string | null, service_id: string, reason: string, urgency: Urgency, client_code: string | null, status: ReferralStatus, follow_up_on: string | null, version: number, created_at: string, updated_at: string, };
+export type Referral = { id: string, session_id: string | null, service_id: string, 
+/**
+ * The service's name in this device's directory, read when listing so that a list of
+ * referrals needs no lookup per row; none when the service has left the directory. Not
+ * part of the record: never stored with it nor synced.
+ */
+service_name: string | null, reason: string, urgency: Urgency, client_code: string | null, status: ReferralStatus, follow_up_on: string | null, version: number, created_at: string, updated_at: string, };
 
 export type ReferralInput = { 
 /**

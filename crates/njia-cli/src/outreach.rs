@@ -140,10 +140,7 @@ pub fn refer(db: &Option<PathBuf>, cmd: ReferCommand, json: bool) -> anyhow::Res
                 println!("No referrals.");
             }
             for r in &referrals {
-                let service = store
-                    .service(&r.service_id)?
-                    .map(|s| s.name)
-                    .unwrap_or_else(|| r.service_id.clone());
+                let service = r.service_name.as_deref().unwrap_or(&r.service_id);
                 println!(
                     "{}  {:<13} {:<9} {:<14} {}  {}{}",
                     r.id,

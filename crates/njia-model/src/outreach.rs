@@ -115,6 +115,9 @@ pub struct ReferralInput {
     pub session_id: Option<Value>,
     #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "ts", ts(skip))]
+    pub service_name: Option<Value>,
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub version: Option<Value>,
     #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "ts", ts(skip))]
@@ -497,6 +500,11 @@ pub struct Referral {
     pub id: Uuid,
     pub session_id: Option<Uuid>,
     pub service_id: String,
+    /// The service's name in this device's directory, read when listing so that a list of
+    /// referrals needs no lookup per row; none when the service has left the directory. Not
+    /// part of the record: never stored with it nor synced.
+    #[serde(default)]
+    pub service_name: Option<String>,
     pub reason: String,
     pub urgency: Urgency,
     pub client_code: Option<String>,

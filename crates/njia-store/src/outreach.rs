@@ -276,7 +276,7 @@ impl Store {
             .collect()
     }
 
-    /// Referrals, oldest first.
+    /// Referrals, oldest first, each with its service's name as the directory has it now.
     pub fn referrals(&self, f: &ReferralFilter) -> Result<Vec<Referral>> {
         self.referrals_where(f, None)
     }
@@ -284,12 +284,13 @@ impl Store {
     /// Referrals matching the filter and, when given, with this id.
     fn referrals_where(&self, f: &ReferralFilter, id: Option<&str>) -> Result<Vec<Referral>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, version, doc, created_at, updated_at FROM referral
-              WHERE (?1 IS NULL OR status = ?1)
-                AND (?2 IS NULL OR session_id = ?2)
-                AND (?3 IS NULL OR (follow_up_on IS NOT NULL AND follow_up_on <= ?3))
-                AND (?4 IS NULL OR id = ?4)
-              ORDER BY created_at, id",
+            "SELECT r.id, r.version, r.doc, r.created_at, r.updated_at, s.name
+               FROM referral r LEFT JOIN service s ON s.id = r.service_id
+              WHERE (?1 IS NULL OR r.status = ?1)
+                AND (?2 IS NULL OR r.session_id = ?2)
+                AND (?3 IS NULL OR (r.follow_up_on IS NOT NULL AND r.follow_up_on <= ?3))
+                AND (?4 IS NULL OR r.id = ?4)
+              ORDER BY r.created_at, r.id",
         )?;
         let rows = stmt.query_map(
             params![
@@ -305,14 +306,16 @@ impl Store {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             },
         )?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, version, doc, created, updated) = row?;
+            let (id, version, doc, created, updated, service_name) = row?;
             let mut m = from_json("referral", &doc)?;
             m.insert("id".into(), json!(id));
+            m.insert("service_name".into(), json!(service_name));
             m.insert("version".into(), json!(version));
             m.insert("created_at".into(), json!(created));
             m.insert("updated_at".into(), json!(updated));
@@ -525,4 +528,95 @@ pub(crate) fn save(
         ])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use njia_model::service::Service;
+
+    use super::*;
+
+    fn session_referring_to(services: &[&str]) -> SessionInput {
+        let referrals: Vec<Value> = services
+            .iter()
+            .map(|id| json!({"service_id": id, "reason": "hiv", "urgency": "routine"}))
+            .collect();
+        let session = json!({
+            "started_at": "2026-11-20T09:30:00+03:00", "place": "Eastleigh market",
+            "activity": "health_talk", "topics": ["hiv"],
+            "reached": [{"sex": "female", "age": "18-49", "group": "migrant", "count": 3}],
+            "status": "final", "referrals": referrals
+        });
+        SessionInput::from_json(&session.to_string()).unwrap()
+    }
+
+    #[test]
+    fn referrals_come_with_their_services_name_while_it_is_in_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("njia.db"), "correct horse battery").unwrap();
+        store
+            .import_services(
+                &[
+                    Service::new("svc-clinic", "Eastleigh Health Centre", -1.27, 36.85),
+                    Service::new("svc-tb", "Pumwani TB Clinic", -1.28, 36.84),
+                ],
+                |_, _| {},
+            )
+            .unwrap();
+        let session = store
+            .add_session(session_referring_to(&["svc-clinic", "svc-tb"]))
+            .unwrap();
+        let name = |r: &Referral| (r.service_id.clone(), r.service_name.clone());
+        let names: Vec<_> = session.referrals.iter().map(name).collect();
+        assert_eq!(
+            names,
+            [
+                ("svc-clinic".into(), Some("Eastleigh Health Centre".into())),
+                ("svc-tb".into(), Some("Pumwani TB Clinic".into())),
+            ]
+        );
+
+        // The office takes the TB clinic out of the directory (as a sync page would).
+        store
+            .conn
+            .execute("DELETE FROM service WHERE id = 'svc-tb'", [])
+            .unwrap();
+        let listed = store.referrals(&ReferralFilter::default()).unwrap();
+        let names: Vec<_> = listed.iter().map(name).collect();
+        assert_eq!(
+            names,
+            [
+                ("svc-clinic".into(), Some("Eastleigh Health Centre".into())),
+                ("svc-tb".into(), None),
+            ]
+        );
+        // Filters still apply to the referral, not to the service it joins.
+        let tb = &listed[1];
+        assert_eq!(store.referral(&tb.id.to_string()).unwrap(), *tb);
+        let issued = ReferralFilter {
+            status: Some(ReferralStatus::Issued),
+            session_id: Some(session.id.to_string()),
+            ..Default::default()
+        };
+        assert_eq!(store.referrals(&issued).unwrap().len(), 2);
+        // The name is read, not stored: the record and its operations do not carry it.
+        let doc: String = store
+            .conn
+            .query_row(
+                "SELECT doc FROM referral WHERE id = ?1",
+                [tb.id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!doc.contains("service_name"), "{doc}");
+        let ops: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM op_log WHERE payload LIKE '%service_name%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(ops, 0);
+    }
 }

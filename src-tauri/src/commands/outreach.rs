@@ -83,6 +83,7 @@ pub async fn sessions(
     state.with_store(|s| Ok(s.sessions(status)?)).await
 }
 
+/// Referrals, each with its service's name (none once the service has left the directory).
 #[tauri::command]
 pub async fn referrals(state: State<'_, AppState>, query: ReferralQuery) -> Result<Vec<Referral>> {
     let filter = ReferralFilter {

@@ -36,7 +36,6 @@ export function App() {
   const [activity, setActivity] = useState<SyncActivity | null>(null);
   const [askError, setAskError] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
-  const names = useRef(new Map<string, string>());
   // `last_sync` as it was when the round under way started: "synced" only if it moves.
   const baseline = useRef<string | null | undefined>(undefined);
   const wasRunning = useRef(false);
@@ -146,24 +145,13 @@ export function App() {
   }
 
   function refer(s: Service) {
-    names.current.set(s.id, s.name);
     setDraft((d) => ({ ...d, referrals: [...d.referrals, newReferral(s.id, s.name, s.categories, d.topics)] }));
     go('record');
   }
 
-  async function edit(s: Session) {
-    await Promise.all(s.referrals.map((r) => learnName(r.service_id)));
-    setDraft(draftFromSession(s, (id) => names.current.get(id) ?? id));
+  function edit(s: Session) {
+    setDraft(draftFromSession(s));
     go('record');
-  }
-
-  async function learnName(id: string) {
-    if (names.current.has(id)) return;
-    try {
-      names.current.set(id, (await api.service(id)).name);
-    } catch {
-      /* a service gone from the directory: its id stands */
-    }
   }
 
   const state = view ? syncState(baseline.current, view, activity ?? undefined) : 'idle';
@@ -232,15 +220,7 @@ export function App() {
       screen = <Sessions lang={lang} revision={revision} onEdit={edit} onChanged={changed} />;
       break;
     case 'referrals':
-      screen = (
-        <Referrals
-          lang={lang}
-          revision={revision}
-          serviceName={(id) => names.current.get(id)}
-          learnName={learnName}
-          onChanged={changed}
-        />
-      );
+      screen = <Referrals lang={lang} revision={revision} onChanged={changed} />;
       break;
     case 'sync':
       screen = (

@@ -14,14 +14,11 @@ import { ErrorLine } from './ui';
 export function Referrals(props: {
   lang: string;
   revision: number;
-  serviceName: (id: string) => string | undefined;
-  learnName: (id: string) => Promise<void>;
   onChanged: () => void;
 }) {
   const [all, setAll] = useState<Referral[] | null>(null);
   const [due, setDue] = useState<Referral[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [, setNames] = useState(0);
 
   const load = async () => {
     try {
@@ -33,9 +30,6 @@ export function Referrals(props: {
       setAll([...a].sort(newest));
       setDue(d);
       setError(null);
-      const missing = [...new Set(a.map((r) => r.service_id))].filter((id) => !props.serviceName(id));
-      await Promise.all(missing.map((id) => props.learnName(id)));
-      setNames((n) => n + 1);
     } catch (e) {
       setError(errorMessage(t, e));
     }
@@ -57,7 +51,7 @@ export function Referrals(props: {
   const row = (r: Referral, prefix: string) => (
     <li key={prefix + r.id} class="card" data-testid={prefix === 'due-' ? 'due-row' : 'referral-row'} data-id={r.id}>
       <div class="row spread">
-        <strong>{props.serviceName(r.service_id) ?? r.service_id}</strong>
+        <strong>{r.service_name ?? r.service_id}</strong>
         <span class={`badge ref-${r.status}`}>{t(`referral_status.${r.status}`)}</span>
       </div>
       <p>

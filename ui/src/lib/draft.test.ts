@@ -41,9 +41,13 @@ describe('the session form', () => {
       place: 'Kakuma', lat: null, lon: null, accuracy_m: null, admin_area: null, activity: 'screening',
       topics: ['tb'], reached: [{ sex: 'female', age: '0-4', group: 'host', count: 3 }], total_reached: 3,
       materials: { leaflets: 10 }, notes: '', status: 'draft', created_at: '', updated_at: '',
-      referrals: [{ id: 'r1', session_id: 'id-1', service_id: 'svc', reason: 'tb', urgency: 'urgent', client_code: null, status: 'issued', follow_up_on: null, version: 1, created_at: '', updated_at: '' }],
+      referrals: [
+        { id: 'r1', session_id: 'id-1', service_id: 'svc', service_name: 'TB clinic', reason: 'tb', urgency: 'urgent', client_code: null, status: 'issued', follow_up_on: null, version: 1, created_at: '', updated_at: '' },
+        { id: 'r2', session_id: 'id-1', service_id: 'svc-gone', service_name: null, reason: 'tb', urgency: 'urgent', client_code: null, status: 'issued', follow_up_on: null, version: 1, created_at: '', updated_at: '' },
+      ],
     } as unknown as Session;
-    const d = draftFromSession(s, () => 'TB clinic');
+    const d = draftFromSession(s);
+    expect(d.referrals.map((r) => r.serviceName)).toEqual(['TB clinic', 'svc-gone']);
     expect(d.startedAt).toBe('2026-11-20T09:30');
     const r = draftToInput(d, 'final');
     expect(r.ok && r.input.id).toBe('id-1');

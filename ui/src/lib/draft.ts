@@ -51,7 +51,7 @@ export function emptyDraft(now = new Date()): Draft {
   };
 }
 
-export function draftFromSession(s: Session, serviceName: (id: string) => string): Draft {
+export function draftFromSession(s: Session): Draft {
   return {
     editing: { id: s.id, version: s.version },
     activity: s.activity,
@@ -68,7 +68,8 @@ export function draftFromSession(s: Session, serviceName: (id: string) => string
     referrals: s.referrals.map((r) => ({
       id: r.id,
       serviceId: r.service_id,
-      serviceName: serviceName(r.service_id),
+      // A service gone from the directory has no name left: its id stands.
+      serviceName: r.service_name ?? r.service_id,
       reason: r.reason,
       urgency: r.urgency,
       clientCode: r.client_code ?? '',
