@@ -19,7 +19,7 @@ use tokio::sync::Notify;
 use ts_rs::TS;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{open_capped, AppState, APP_PAGE_CACHE_KIB};
 
 /// Time between syncs while all goes well.
 pub const PERIOD: Duration = Duration::from_secs(15 * 60);
@@ -178,7 +178,7 @@ impl Runner {
     async fn round(&self, client: &SyncClient, store: &mut Option<Store>) -> Outcome {
         if store.is_none() {
             let (path, pass) = (self.db_path.clone(), self.passphrase.clone());
-            match tokio::task::spawn_blocking(move || Store::open(&path, &pass)).await {
+            match tokio::task::spawn_blocking(move || open_capped(&path, &pass)).await {
                 Ok(Ok(s)) => *store = Some(s),
                 Ok(Err(e)) => {
                     self.finish(None, Some(e.into()));
@@ -217,12 +217,20 @@ impl Runner {
             a.report = Some(SyncProgress::default());
         }
         self.emit();
+        // A round may bring a region's whole directory: let it keep its indexes in memory,
+        // then give the memory back.
+        if let Err(e) = store.limit_page_cache(njia_store::DEFAULT_PAGE_CACHE_KIB) {
+            tracing::warn!("widening the page cache for a sync: {e}");
+        }
         let result = client
             .sync(store, None, |r| {
                 lock(&self.activity).report = Some(r.into());
                 self.emit();
             })
             .await;
+        if let Err(e) = store.limit_page_cache(APP_PAGE_CACHE_KIB) {
+            tracing::warn!("capping the page cache after a sync: {e}");
+        }
         self.reload_ui_store().await;
         match result {
             Ok(report) => {

@@ -7,6 +7,7 @@ pub mod bindings;
 mod commands;
 mod error;
 mod state;
+mod webview;
 
 use std::path::PathBuf;
 
@@ -47,8 +48,9 @@ pub fn run() {
         .setup(|app| {
             let path = db_path(app);
             app.manage(AppState::new(path));
-            if let Some((w, h)) = window_size() {
-                if let Some(window) = app.get_webview_window("main") {
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window)?;
+                if let Some((w, h)) = window_size() {
                     window.set_size(tauri::LogicalSize::new(w, h))?;
                 }
             }

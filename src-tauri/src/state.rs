@@ -13,6 +13,11 @@ use crate::error::{AppError, Result};
 /// a phone that may be lost.
 pub const MIN_PASSPHRASE_LEN: usize = 8;
 
+/// The page cache each of the app's store connections keeps between operations, in KiB. A
+/// near-me search reads a few dozen pages; the default cache (64 MiB, for imports) would
+/// fill with the directory over a day and stay full, on a phone, once per connection.
+pub const APP_PAGE_CACHE_KIB: u32 = 4 * 1024;
+
 pub struct AppState {
     pub db_path: PathBuf,
     /// The UI's connection. The sync task has its own, so a slow network never holds this
@@ -44,7 +49,7 @@ impl AppState {
             .ok_or(AppError::Locked)?;
         let path = self.db_path.clone();
         // Argon2id takes a moment on purpose: off the async workers.
-        tokio::task::spawn_blocking(move || Store::open(&path, &pass))
+        tokio::task::spawn_blocking(move || open_capped(&path, &pass))
             .await
             .map_err(|e| AppError::Internal {
                 message: e.to_string(),
@@ -58,4 +63,12 @@ impl AppState {
         let store = guard.as_mut().ok_or(AppError::Locked)?;
         f(store)
     }
+}
+
+/// Opens the store for the app: the default cache is for bulk work, so cap it
+/// ([`APP_PAGE_CACHE_KIB`]).
+pub fn open_capped(path: &std::path::Path, passphrase: &str) -> njia_store::Result<Store> {
+    let store = Store::open(path, passphrase)?;
+    store.limit_page_cache(APP_PAGE_CACHE_KIB)?;
+    Ok(store)
 }

@@ -121,12 +121,18 @@ fn main() {
                 tap.push(ms);
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
-            memory_mib.push(app.memory_kib() as f64 / 1024.0);
-            if memory_mib.len() == 1 {
-                for (name, kib) in app.memory_by_process() {
-                    println!("  {name}: {:.0} MiB", kib as f64 / 1024.0);
-                }
-            }
+            let by_process = app.memory_by_process();
+            let total: u64 = by_process.iter().map(|(_, kib)| kib).sum();
+            memory_mib.push(total as f64 / 1024.0);
+            let parts: Vec<String> = by_process
+                .iter()
+                .map(|(name, kib)| format!("{name} {:.0}", *kib as f64 / 1024.0))
+                .collect();
+            println!(
+                "  memory after {taps} taps: {:.0} MiB ({} MiB)",
+                total as f64 / 1024.0,
+                parts.join(", ")
+            );
             app.client.clone().close().await.ok();
         });
     }

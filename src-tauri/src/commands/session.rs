@@ -60,7 +60,7 @@ pub async fn unlock(
     let path = state.db_path.clone();
     let pass = passphrase.clone();
     // Argon2id takes a moment on purpose: off the async workers.
-    let store = tokio::task::spawn_blocking(move || njia_store::Store::open(&path, &pass))
+    let store = tokio::task::spawn_blocking(move || crate::state::open_capped(&path, &pass))
         .await
         .map_err(|e| AppError::Internal {
             message: e.to_string(),
