@@ -85,6 +85,7 @@ fn main() {
     let mut launch = Vec::new();
     let mut unlock = Vec::new();
     let mut tap = Vec::new();
+    let mut memory_first_mib = Vec::new();
     let mut memory_mib = Vec::new();
     for _ in 0..launches {
         rt.block_on(async {
@@ -114,6 +115,8 @@ fn main() {
             // Eastleigh, Nairobi; then taps on filters, each a new near-me search.
             type_into(c, "place-input", "-1.2741, 36.8516\u{E007}").await;
             find(c, "result").await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            memory_first_mib.push(app.memory_kib() as f64 / 1024.0);
             for i in 0..taps {
                 let chip = ["chip-free", "chip-cat-hiv", "chip-interpreter"][i % 3];
                 let ms = tap_ms(c, chip).await;
@@ -136,7 +139,13 @@ fn main() {
             app.client.clone().close().await.ok();
         });
     }
-    for v in [&mut launch, &mut unlock, &mut tap, &mut memory_mib] {
+    for v in [
+        &mut launch,
+        &mut unlock,
+        &mut tap,
+        &mut memory_first_mib,
+        &mut memory_mib,
+    ] {
         v.sort_by(f64::total_cmp);
     }
     println!(
@@ -158,7 +167,13 @@ fn main() {
         100.0 / percentile(&tap, 0.99).max(1.0)
     );
     println!(
-        "memory (PSS of the app and its webview processes): {:.0} MiB, worst {:.0} MiB (bar ≤ 300 MB)",
+        "memory (PSS of the app and its webview processes) after the first search: {:.0} MiB, \
+         worst {:.0} MiB (bar ≤ 300 MB)",
+        percentile(&memory_first_mib, 0.5),
+        percentile(&memory_first_mib, 1.0)
+    );
+    println!(
+        "memory after {taps} more searches (filter taps): {:.0} MiB, worst {:.0} MiB (bar ≤ 300 MB)",
         percentile(&memory_mib, 0.5),
         percentile(&memory_mib, 1.0)
     );
