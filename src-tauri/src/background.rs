@@ -177,20 +177,10 @@ impl Runner {
 
     async fn round(&self, client: &SyncClient, store: &mut Option<Store>) -> Outcome {
         if store.is_none() {
-            let (path, pass) = (self.db_path.clone(), self.passphrase.clone());
-            match tokio::task::spawn_blocking(move || open_capped(&path, &pass)).await {
-                Ok(Ok(s)) => *store = Some(s),
-                Ok(Err(e)) => {
-                    self.finish(None, Some(e.into()));
-                    return Outcome::Failed { transient: false };
-                }
+            match open_capped(self.db_path.clone(), self.passphrase.clone()).await {
+                Ok(s) => *store = Some(s),
                 Err(e) => {
-                    self.finish(
-                        None,
-                        Some(AppError::Internal {
-                            message: e.to_string(),
-                        }),
-                    );
+                    self.finish(None, Some(e));
                     return Outcome::Failed { transient: false };
                 }
             }

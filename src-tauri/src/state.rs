@@ -47,14 +47,7 @@ impl AppState {
             .await
             .clone()
             .ok_or(AppError::Locked)?;
-        let path = self.db_path.clone();
-        // Argon2id takes a moment on purpose: off the async workers.
-        tokio::task::spawn_blocking(move || open_capped(&path, &pass))
-            .await
-            .map_err(|e| AppError::Internal {
-                message: e.to_string(),
-            })?
-            .map_err(AppError::from)
+        open_capped(self.db_path.clone(), pass).await
     }
 
     /// Runs `f` on the unlocked store.
@@ -65,10 +58,16 @@ impl AppState {
     }
 }
 
-/// Opens the store for the app: the default cache is for bulk work, so cap it
-/// ([`APP_PAGE_CACHE_KIB`]).
-pub fn open_capped(path: &std::path::Path, passphrase: &str) -> njia_store::Result<Store> {
-    let store = Store::open(path, passphrase)?;
-    store.limit_page_cache(APP_PAGE_CACHE_KIB)?;
-    Ok(store)
+/// Opens the store for the app, off the async workers (Argon2id takes a moment on purpose),
+/// with its page cache capped: the default is for bulk work ([`APP_PAGE_CACHE_KIB`]).
+pub async fn open_capped(path: PathBuf, passphrase: String) -> Result<Store> {
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open(&path, &passphrase)?;
+        store.limit_page_cache(APP_PAGE_CACHE_KIB)?;
+        Ok(store)
+    })
+    .await
+    .map_err(|e| AppError::Internal {
+        message: e.to_string(),
+    })?
 }

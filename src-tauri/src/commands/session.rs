@@ -57,14 +57,7 @@ pub async fn unlock(
             message: format!("cannot create {}: {e}", dir.display()),
         })?;
     }
-    let path = state.db_path.clone();
-    let pass = passphrase.clone();
-    // Argon2id takes a moment on purpose: off the async workers.
-    let store = tokio::task::spawn_blocking(move || crate::state::open_capped(&path, &pass))
-        .await
-        .map_err(|e| AppError::Internal {
-            message: e.to_string(),
-        })??;
+    let store = crate::state::open_capped(state.db_path.clone(), passphrase.clone()).await?;
     let enrollment = store.enrollment()?;
     let unlocked = Unlocked {
         enrolled: enrollment.is_some(),
