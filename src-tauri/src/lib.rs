@@ -7,6 +7,7 @@ pub mod bindings;
 mod commands;
 mod error;
 mod state;
+mod store_location;
 mod webview;
 
 use std::path::PathBuf;
@@ -17,15 +18,29 @@ pub use error::AppError;
 use state::AppState;
 
 /// Where the store is: `NJIA_DB` if set (the demo and the tests point it at a store the CLI
-/// enrolled), else `njia.db` in the platform's data directory for the app.
+/// enrolled), else `njia.db` in the platform's data directory for the app, where a store
+/// left under the app's first identifier is moved first (see [`store_location`]).
 fn db_path(app: &tauri::App) -> PathBuf {
     if let Some(p) = std::env::var_os("NJIA_DB") {
         return PathBuf::from(p);
     }
-    app.path()
+    let dir = app
+        .path()
         .app_data_dir()
-        .unwrap_or_else(|_| PathBuf::from("."))
-        .join("njia.db")
+        .unwrap_or_else(|_| PathBuf::from("."));
+    if let Some(legacy) = store_location::legacy_dir(&dir) {
+        match store_location::adopt_legacy_store(&legacy, &dir) {
+            Ok(true) => tracing::info!("moved the store from {}", legacy.display()),
+            Ok(false) => {}
+            // The store is used where it is: a CHW must not meet an empty app because a
+            // folder could not be written.
+            Err(e) => {
+                tracing::error!("could not move the store from {}: {e}", legacy.display());
+                return legacy.join(store_location::DB_FILE);
+            }
+        }
+    }
+    dir.join(store_location::DB_FILE)
 }
 
 /// `NJIA_WINDOW_SIZE=360x640` opens the window at that size: a phone's screen on a desktop,
