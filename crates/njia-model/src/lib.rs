@@ -16,6 +16,7 @@ pub mod correction;
 pub mod error;
 pub mod geo;
 pub mod hlc;
+pub mod hours;
 pub mod ops;
 pub mod outreach;
 pub mod service;
