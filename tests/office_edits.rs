@@ -3,16 +3,8 @@
 //! every phone, and `njia-server conflicts list` shows each value that lost to an edit made
 //! without seeing it (DESIGN §3: "nothing is silently dropped").
 
-use njia_e2e::{Device, PostgresDatabase, Server};
+use njia_e2e::{on_postgresql, Device, Server};
 use serde_json::{json, Value};
-
-fn enrolled(server: &Server, worker: &str, role: &str) -> Device {
-    let d = Device::new();
-    let code = server.enrollment_code(worker, "eastleigh", "KE", role);
-    d.run(&["enroll", "--server", &server.url, "--code", &code])
-        .ok();
-    d
-}
 
 /// Edits a session on a device the way a CHW does: show it, change fields, save it.
 fn edit(device: &Device, id: &str, change: impl FnOnce(&mut Value)) {
@@ -24,16 +16,22 @@ fn edit(device: &Device, id: &str, change: impl FnOnce(&mut Value)) {
         .ok();
 }
 
+/// The fields `conflicts list` shows a losing value of, in its order.
+fn conflicted_fields(server: &Server) -> Vec<String> {
+    server
+        .admin(&["conflicts", "list", "--json"])
+        .rows()
+        .iter()
+        .filter_map(|c| c["field"].as_str().map(str::to_string))
+        .collect()
+}
+
 fn on_server(server: &Server, id: &str) -> Value {
     server
         .admin(&["outreach", "list", "--json"])
-        .ok()
-        .json()
-        .as_array()
-        .expect("a list")
-        .iter()
+        .rows()
+        .into_iter()
         .find(|s| s["id"] == id)
-        .cloned()
         .expect("the session on the server")
 }
 
@@ -44,31 +42,17 @@ fn office_edits_merge_with_offline_edits_and_the_losers_are_listed() {
 
 #[test]
 fn office_edits_and_conflicts_work_on_postgresql() {
-    let Some(db) = PostgresDatabase::fresh("office") else {
-        return;
-    };
-    let server = Server::start(Some(&db.url));
-    office_edits_and_conflicts(&server);
-    drop(server);
+    on_postgresql("office", office_edits_and_conflicts);
 }
 
 fn office_edits_and_conflicts(server: &Server) {
-    let amina = enrolled(server, "Amina", "worker");
-    let rose = enrolled(server, "Rose", "supervisor");
+    let amina = server.enrolled("Amina", "eastleigh", "worker");
+    let rose = server.enrolled("Rose", "eastleigh", "supervisor");
     let session = json!({"started_at": "2026-11-20T09:30:00+03:00", "ended_at": "2026-11-20T11:00:00+03:00",
         "place": "Eastleigh market", "lat": -1.2741, "lon": 36.8516, "activity": "health_talk",
         "topics": ["hiv"], "reached": [{"sex": "female", "age": "18-49", "group": "migrant", "count": 12}],
         "notes": "", "status": "final"});
-    let id = amina
-        .run_with(
-            &["log", "add", "--file", "-"],
-            Some(&session.to_string()),
-            &amina.passphrase,
-        )
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let id = amina.log(&session);
     amina.run(&["sync"]).ok();
     rose.run(&["sync"]).ok();
 
@@ -95,13 +79,7 @@ fn office_edits_and_conflicts(server: &Server) {
     std::thread::sleep(std::time::Duration::from_millis(20));
     edit(&amina, &id, |s| s["place"] = json!("Eastleigh mosque"));
     assert!(
-        server
-            .admin(&["conflicts", "list", "--json"])
-            .ok()
-            .json()
-            .as_array()
-            .expect("a list")
-            .is_empty(),
+        conflicted_fields(server).is_empty(),
         "a conflict before the offline edits arrived"
     );
 
@@ -126,26 +104,28 @@ fn office_edits_and_conflicts(server: &Server) {
     assert_eq!(amina_copy["reached"], server_copy["reached"]);
 
     // Both losing values are listed, with who wrote what.
-    let conflicts = server.admin(&["conflicts", "list", "--json"]).ok().json();
-    let list = conflicts.as_array().expect("a list");
-    assert_eq!(list.len(), 2, "{conflicts:#}");
-    let by_field = |f: &str| {
-        list.iter()
-            .find(|c| c["field"] == f)
-            .unwrap_or_else(|| panic!("no conflict on {f}: {conflicts:#}"))
-    };
-    let notes = by_field("notes");
-    assert_eq!(notes["record_id"], id.as_str());
-    assert_eq!(notes["record_kind"], "session");
-    assert_eq!(notes["kept"]["value"], "Talk moved indoors: rain");
-    assert_eq!(notes["kept"]["worker"], "office");
-    assert_eq!(notes["lost"]["value"], "Chai after the talk");
-    assert_eq!(notes["lost"]["worker"], "Amina");
-    let place = by_field("place");
-    assert_eq!(place["kept"]["value"], "Eastleigh mosque");
-    assert_eq!(place["kept"]["worker"], "Amina");
-    assert_eq!(place["lost"]["value"], "Eastleigh bus park");
-    assert_eq!(place["lost"]["worker"], "office");
+    let mut conflicts: Vec<Value> = server
+        .admin(&["conflicts", "list", "--json"])
+        .rows()
+        .iter()
+        .map(|c| {
+            assert_eq!(c["record_id"], id.as_str(), "{c:#}");
+            assert_eq!(c["record_kind"], "session", "{c:#}");
+            json!({"field": c["field"],
+                "kept": [c["kept"]["value"], c["kept"]["worker"]],
+                "lost": [c["lost"]["value"], c["lost"]["worker"]]})
+        })
+        .collect();
+    conflicts.sort_by_key(|c| c["field"].to_string());
+    assert_eq!(
+        conflicts,
+        [
+            json!({"field": "notes", "kept": ["Talk moved indoors: rain", "office"],
+                "lost": ["Chai after the talk", "Amina"]}),
+            json!({"field": "place", "kept": ["Eastleigh mosque", "Amina"],
+                "lost": ["Eastleigh bus park", "office"]}),
+        ]
+    );
     let text = server.admin(&["conflicts", "list"]).ok().stdout;
     assert!(
         text.contains("lost \"Chai after the talk\" (Amina"),
@@ -156,46 +136,30 @@ fn office_edits_and_conflicts(server: &Server) {
     // she saw, so the notes are no longer in conflict.
     edit(&amina, &id, |s| s["notes"] = json!("Indoors; chai after"));
     amina.run(&["sync"]).ok();
-    let conflicts = server.admin(&["conflicts", "list", "--json"]).ok().json();
-    let fields: Vec<&str> = conflicts
-        .as_array()
-        .expect("a list")
-        .iter()
-        .filter_map(|c| c["field"].as_str())
-        .collect();
-    assert_eq!(fields, ["place"], "{conflicts:#}");
+    assert_eq!(conflicted_fields(server), ["place"]);
 
     // Bad edits are refused in words and change nothing.
     let version = on_server(server, &id)["version"].clone();
-    server
-        .admin(&["outreach", "edit", &id, "--set", "status=lost"])
-        .fails_with("status");
-    server
-        .admin(&["outreach", "edit", &id, "--set", "colour=blue"])
-        .fails_with("not a field of a session");
-    server
-        .admin(&["outreach", "edit", &id, "--set", "notes"])
-        .fails_with("FIELD=VALUE");
-    server
-        .admin(&["outreach", "edit", &id, "--set", "notes=42"])
-        .fails_with("notes");
-    server
-        .admin(&[
-            "outreach",
-            "edit",
-            &id,
-            "--set",
+    let id = id.as_str();
+    for (target, set, words) in [
+        (id, "status=lost", "status"),
+        (id, "colour=blue", "not a field of a session"),
+        (id, "notes", "FIELD=VALUE"),
+        (id, "notes=42", "notes"),
+        (
+            id,
             r#"reached=[{"sex": "female", "age": "18-49", "group": "migrant", "count": -3}]"#,
-        ])
-        .fails_with("nothing was changed");
-    server
-        .admin(&[
-            "outreach",
-            "edit",
+            "nothing was changed",
+        ),
+        (
             "0190b6a2-0000-7000-8000-000000000000",
-            "--set",
             "notes=x",
-        ])
-        .fails_with("no session or referral");
-    assert_eq!(on_server(server, &id)["version"], version);
+            "no session or referral",
+        ),
+    ] {
+        server
+            .admin(&["outreach", "edit", target, "--set", set])
+            .fails_with(words);
+    }
+    assert_eq!(on_server(server, id)["version"], version);
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use njia_e2e::{Device, PostgresDatabase, Run, Server};
+use njia_e2e::{on_postgresql, Device, Server};
 use serde_json::{json, Value};
 
 fn directory() -> String {
@@ -30,31 +30,8 @@ fn directory() -> String {
     .to_string()
 }
 
-fn enrolled(server: &Server, worker: &str, team: &str) -> Device {
-    let d = Device::new();
-    let code = server.enrollment_code(worker, team, "KE", "worker");
-    d.run(&["enroll", "--server", &server.url, "--code", &code])
-        .ok();
-    d.run(&["sync"]).ok();
-    d
-}
-
 fn cell(sex: &str, age: &str, group: &str, count: i64) -> Value {
     json!({"sex": sex, "age": age, "group": group, "count": count})
-}
-
-/// Logs a session on a device and returns its id.
-fn log(device: &Device, session: Value) -> String {
-    device
-        .run_with(
-            &["log", "add", "--file", "-"],
-            Some(&session.to_string()),
-            &device.passphrase,
-        )
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
 }
 
 fn referral(service: &str, urgency: &str, code: &str) -> Value {
@@ -70,25 +47,37 @@ fn referral_id(device: &Device, session: &str) -> String {
     list[0]["id"].as_str().expect("a referral id").to_string()
 }
 
-fn rows(run: Run) -> Vec<Value> {
-    run.ok()
-        .json()
-        .as_array()
-        .expect("an array of rows")
-        .clone()
-}
-
-/// Rows by the values of their keys, joined with `|`.
-fn keyed(rows: &[Value], keys: &[&str]) -> BTreeMap<String, Value> {
-    rows.iter()
+/// `njia-server report <args> --json` (`args` split at spaces), its rows by the values of
+/// `keys` (comma-separated) joined with `|`.
+fn report(server: &Server, args: &str, keys: &str) -> BTreeMap<String, Value> {
+    let args: Vec<&str> = ["report"]
+        .into_iter()
+        .chain(args.split(' '))
+        .chain(["--json"])
+        .collect();
+    server
+        .admin(&args)
+        .rows()
+        .into_iter()
         .map(|r| {
-            let k: Vec<String> = keys
-                .iter()
-                .map(|k| r[*k].as_str().unwrap_or("-").to_string())
+            let k: Vec<&str> = keys
+                .split(',')
+                .map(|k| r[k].as_str().unwrap_or("-"))
                 .collect();
-            (k.join("|"), r.clone())
+            (k.join("|"), r)
         })
         .collect()
+}
+
+fn assert_keys(rows: &BTreeMap<String, Value>, want: &[&str]) {
+    assert_eq!(rows.keys().collect::<Vec<_>>(), want, "{rows:#?}");
+}
+
+/// Asserts the text has each of `words`.
+fn says(text: &str, words: &[&str]) {
+    for w in words {
+        assert!(text.contains(w), "wanted {w:?} in:\n{text}");
+    }
 }
 
 fn count(row: &Value, sex: &str, age: &str, group: &str) -> i64 {
@@ -108,70 +97,52 @@ fn a_data_officer_reports_a_month_of_outreach_and_exports_fhir() {
 
 #[test]
 fn the_reports_and_the_fhir_export_work_on_postgresql() {
-    let Some(db) = PostgresDatabase::fresh("report") else {
-        return;
-    };
-    let server = Server::start(Some(&db.url));
-    a_month_of_outreach(&server);
-    drop(server);
+    on_postgresql("report", a_month_of_outreach);
 }
 
 fn a_month_of_outreach(server: &Server) {
     let file = server.dir.path().join("directory.geojson");
     std::fs::write(&file, directory()).expect("write the directory");
     server.admin(&["import", file.to_str().expect("path")]).ok();
-    let amina = enrolled(server, "Amina", "eastleigh");
-    let baraka = enrolled(server, "Baraka", "kawangware");
+    let amina = server.enrolled("Amina", "eastleigh", "worker");
+    let baraka = server.enrolled("Baraka", "kawangware", "worker");
+    amina.run(&["sync"]).ok();
+    baraka.run(&["sync"]).ok();
 
-    let s1 = log(
-        &amina,
+    let [s1, s2, _, _, voided] = [
         json!({"started_at": "2026-10-05T10:00:00+03:00", "place": "Market",
-        "admin_area": "Eastleigh North", "activity": "health_talk", "status": "final",
-        "reached": [cell("female", "18-49", "migrant", 12), cell("male", "18-49", "host", 5)],
-        "referrals": [referral("svc-eastleigh", "routine", "A1-01")]}),
-    );
-    // Late on 31 October in UTC, but 1 November where it was held: a November session.
-    let s2 = log(
-        &amina,
+            "admin_area": "Eastleigh North", "activity": "health_talk", "status": "final",
+            "reached": [cell("female", "18-49", "migrant", 12), cell("male", "18-49", "host", 5)],
+            "referrals": [referral("svc-eastleigh", "routine", "A1-01")]}),
+        // Late on 31 October in UTC, but 1 November where it was held: a November session.
         json!({"started_at": "2026-11-01T01:00:00+03:00", "place": "Eastleigh market",
-        "activity": "door_to_door", "status": "final",
-        "reached": [cell("female", "0-4", "migrant", 3), cell("other", "50+", "migrant", 1)],
-        "referrals": [referral("svc-eastleigh", "emergency", "A1-02")]}),
-    );
-    log(
-        &amina,
+            "activity": "door_to_door", "status": "final",
+            "reached": [cell("female", "0-4", "migrant", 3), cell("other", "50+", "migrant", 1)],
+            "referrals": [referral("svc-eastleigh", "emergency", "A1-02")]}),
         json!({"started_at": "2026-10-06T10:00:00+03:00", "place": "Market",
-        "admin_area": "Eastleigh North", "activity": "health_talk", "status": "final",
-        "reached": [], "referrals": [referral("svc-pumwani", "urgent", "A1-03")]}),
-    );
-    log(
-        &amina,
+            "admin_area": "Eastleigh North", "activity": "health_talk", "status": "final",
+            "reached": [], "referrals": [referral("svc-pumwani", "urgent", "A1-03")]}),
         json!({"started_at": "2026-11-03T10:00:00+03:00", "place": "Market",
-        "activity": "health_talk", "status": "draft",
-        "reached": [cell("female", "5-17", "host", 7)],
-        "referrals": [referral("svc-eastleigh", "routine", "A1-04")]}),
-    );
-    let voided = log(
-        &amina,
+            "activity": "health_talk", "status": "draft",
+            "reached": [cell("female", "5-17", "host", 7)],
+            "referrals": [referral("svc-eastleigh", "routine", "A1-04")]}),
         json!({"started_at": "2026-11-04T10:00:00+03:00", "place": "Market",
-        "activity": "screening", "status": "final",
-        "reached": [cell("male", "50+", "migrant", 100)],
-        "referrals": [referral("svc-mobile", "routine", "A1-05")]}),
-    );
+            "activity": "screening", "status": "final",
+            "reached": [cell("male", "50+", "migrant", 100)],
+            "referrals": [referral("svc-mobile", "routine", "A1-05")]}),
+    ]
+    .map(|session| amina.log(&session));
     amina
         .run(&["log", "void", &voided, "--reason", "typed twice"])
         .ok();
-    let r1 = referral_id(&amina, &s1);
-    amina
-        .run(&["refer", "update", &r1, "--status", "completed"])
-        .ok();
-    let r2 = referral_id(&amina, &s2);
-    amina
-        .run(&["refer", "update", &r2, "--status", "not_completed"])
-        .ok();
-    log(
-        &baraka,
-        json!({"started_at": "2026-11-10T14:00:00+03:00", "place": "Chief's camp",
+    for (session, status) in [(&s1, "completed"), (&s2, "not_completed")] {
+        let referral = referral_id(&amina, session);
+        amina
+            .run(&["refer", "update", &referral, "--status", status])
+            .ok();
+    }
+    baraka.log(
+        &json!({"started_at": "2026-11-10T14:00:00+03:00", "place": "Chief's camp",
         "admin_area": "Kawangware", "activity": "health_talk", "status": "final",
         "reached": [cell("male", "5-17", "host", 4), cell("female", "18-49", "migrant", 6)],
         "referrals": [referral("svc-eastleigh", "routine", "B2-01")]}),
@@ -180,29 +151,15 @@ fn a_month_of_outreach(server: &Server) {
     baraka.run(&["sync"]).ok();
 
     // By month (the default): the draft's 7 and the voided session's 100 are left out.
-    let by_month = keyed(
-        &rows(server.admin(&["report", "reached", "--json"])),
-        &["month"],
-    );
-    assert_eq!(
-        by_month.keys().collect::<Vec<_>>(),
-        ["2026-10", "2026-11"],
-        "{by_month:#?}"
-    );
-    let october = &by_month["2026-10"];
+    let by_month = report(server, "reached", "month");
+    assert_keys(&by_month, &["2026-10", "2026-11"]);
+    let (october, november) = (&by_month["2026-10"], &by_month["2026-11"]);
     assert_eq!(october["sessions"], 2);
     assert_eq!(october["reached"], 17);
-    assert_eq!(count(october, "female", "18-49", "migrant"), 12);
-    assert_eq!(count(october, "male", "18-49", "host"), 5);
     assert_eq!(october["by_group"], json!({"migrant": 12, "host": 5}));
     assert_eq!(october["cells"].as_array().map(Vec::len), Some(24));
-    let november = &by_month["2026-11"];
     assert_eq!(november["sessions"], 2);
     assert_eq!(november["reached"], 3 + 1 + 4 + 6);
-    assert_eq!(count(november, "female", "0-4", "migrant"), 3);
-    assert_eq!(count(november, "other", "50+", "migrant"), 1);
-    assert_eq!(count(november, "male", "50+", "migrant"), 0, "voided");
-    assert_eq!(count(november, "female", "5-17", "host"), 0, "draft");
     assert_eq!(
         november["by_sex"],
         json!({"female": 9, "male": 4, "other": 1})
@@ -211,116 +168,100 @@ fn a_month_of_outreach(server: &Server) {
         november["by_age"],
         json!({"0-4": 3, "5-17": 4, "18-49": 6, "50+": 1})
     );
+    for (row, sex, age, group, want, why) in [
+        (october, "female", "18-49", "migrant", 12, ""),
+        (october, "male", "18-49", "host", 5, ""),
+        (november, "female", "0-4", "migrant", 3, ""),
+        (november, "other", "50+", "migrant", 1, ""),
+        (november, "male", "50+", "migrant", 0, "voided"),
+        (november, "female", "5-17", "host", 0, "draft"),
+    ] {
+        let month = &row["month"];
+        assert_eq!(
+            count(row, sex, age, group),
+            want,
+            "{month} {sex} {age} {group} {why}"
+        );
+    }
 
-    // By team, and by area: the admin area when recorded, else the place.
-    let by_team = keyed(
-        &rows(server.admin(&["report", "reached", "--by", "team", "--json"])),
-        &["team"],
-    );
-    assert_eq!(by_team["eastleigh"]["reached"], 21);
-    assert_eq!(by_team["eastleigh"]["sessions"], 3);
-    assert_eq!(by_team["kawangware"]["reached"], 10);
-    assert_eq!(by_team.len(), 2);
-    let by_area = keyed(
-        &rows(server.admin(&["report", "reached", "--by", "area", "--json"])),
-        &["area", "area_source"],
-    );
-    assert_eq!(
-        by_area.keys().collect::<Vec<_>>(),
-        [
-            "Eastleigh North|admin_area",
-            "Eastleigh market|place",
-            "Kawangware|admin_area"
-        ]
-    );
-    assert_eq!(by_area["Eastleigh North|admin_area"]["reached"], 17);
-    assert_eq!(by_area["Eastleigh market|place"]["reached"], 4);
-    let by_two = rows(server.admin(&[
-        "report", "reached", "--by", "month", "--by", "activity", "--json",
-    ]));
-    let by_two = keyed(&by_two, &["month", "activity"]);
-    assert_eq!(
-        by_two.keys().collect::<Vec<_>>(),
-        [
-            "2026-10|health_talk",
-            "2026-11|door_to_door",
-            "2026-11|health_talk"
-        ]
-    );
-    assert_eq!(by_two["2026-11|health_talk"]["reached"], 10);
-
-    // A period: November by the sessions' own dates.
-    let nov = rows(server.admin(&[
-        "report",
-        "reached",
-        "--from",
-        "2026-11-01",
-        "--to",
-        "2026-11-30",
-        "--by",
-        "month,team",
-        "--json",
-    ]));
-    let nov = keyed(&nov, &["month", "team"]);
-    assert_eq!(
-        nov.keys().collect::<Vec<_>>(),
-        ["2026-11|eastleigh", "2026-11|kawangware"]
-    );
-    assert_eq!(nov["2026-11|eastleigh"]["reached"], 4);
+    // By team; by area (the admin area when recorded, else the place); by two keys; over a
+    // period (November by the sessions' own dates): every group, and what some of them count.
+    for (args, keys, want) in [
+        (
+            "reached --by team",
+            "team",
+            json!({
+            "eastleigh": {"reached": 21, "sessions": 3}, "kawangware": {"reached": 10}}),
+        ),
+        (
+            "reached --by area",
+            "area,area_source",
+            json!({
+            "Eastleigh North|admin_area": {"reached": 17}, "Eastleigh market|place": {"reached": 4},
+            "Kawangware|admin_area": {}}),
+        ),
+        (
+            "reached --by month --by activity",
+            "month,activity",
+            json!({
+            "2026-10|health_talk": {}, "2026-11|door_to_door": {},
+            "2026-11|health_talk": {"reached": 10}}),
+        ),
+        (
+            "reached --from 2026-11-01 --to 2026-11-30 --by month,team",
+            "month,team",
+            json!({
+            "2026-11|eastleigh": {"reached": 4}, "2026-11|kawangware": {}}),
+        ),
+        (
+            "referrals --from 2026-11-01",
+            "service_id",
+            json!({
+            "svc-eastleigh": {"referrals": 2}}),
+        ),
+    ] {
+        let rows = report(server, args, keys);
+        let want = want.as_object().expect("groups");
+        assert_keys(&rows, &want.keys().map(String::as_str).collect::<Vec<_>>());
+        for (group, fields) in want {
+            for (field, value) in fields.as_object().expect("fields") {
+                assert_eq!(&rows[group][field], value, "{args}: {group} {field}");
+            }
+        }
+    }
 
     // The table says what it left out.
-    let text = server.admin(&["report", "reached"]).ok().stdout;
-    assert!(text.contains("2026-10"), "{text}");
-    assert!(
-        text.contains("Not counted: 1 draft session (7 people"),
-        "{text}"
+    says(
+        &server.admin(&["report", "reached"]).ok().stdout,
+        &[
+            "2026-10",
+            "Not counted: 1 draft session (7 people",
+            "1 voided session (100 people)",
+        ],
     );
-    assert!(text.contains("1 voided session (100 people)"), "{text}");
 
     // Bad input: a clear message, non-zero exit, nothing on stdout.
     for (args, words) in [
+        ("reached --by colour", "--by colour is not a report key"),
+        ("reached --by month,month", "given twice"),
         (
-            vec!["report", "reached", "--by", "colour"],
-            "--by colour is not a report key",
-        ),
-        (
-            vec!["report", "reached", "--by", "month,month"],
-            "given twice",
-        ),
-        (
-            vec!["report", "reached", "--from", "2026-02-30", "--json"],
+            "reached --from 2026-02-30 --json",
             "--from 2026-02-30 is not a date",
         ),
+        ("referrals --to yesterday", "YYYY-MM-DD"),
         (
-            vec!["report", "referrals", "--to", "last week"],
-            "YYYY-MM-DD",
-        ),
-        (
-            vec![
-                "report",
-                "referrals",
-                "--from",
-                "2026-12-01",
-                "--to",
-                "2026-11-01",
-            ],
+            "referrals --from 2026-12-01 --to 2026-11-01",
             "the period is empty",
         ),
     ] {
+        let args: Vec<&str> = ["report"].into_iter().chain(args.split(' ')).collect();
         let run = server.admin(&args).fails_with(words);
         assert!(run.stdout.is_empty(), "{args:?} printed {}", run.stdout);
     }
 
     // Referrals by service: the draft's and the voided session's are left out.
-    let referrals = keyed(
-        &rows(server.admin(&["report", "referrals", "--json"])),
-        &["service_id"],
-    );
-    assert_eq!(
-        referrals.keys().collect::<Vec<_>>(),
-        ["svc-eastleigh", "svc-pumwani"],
-        "{referrals:#?}"
-    );
+    let referrals = report(server, "referrals", "service_id");
+    assert_keys(&referrals, &["svc-eastleigh", "svc-pumwani"]);
     let eastleigh = &referrals["svc-eastleigh"];
     assert_eq!(eastleigh["service_name"], "Eastleigh Health Centre");
     assert_eq!(eastleigh["referrals"], 3);
@@ -333,14 +274,10 @@ fn a_month_of_outreach(server: &Server) {
         json!({"routine": 2, "urgent": 0, "emergency": 1})
     );
     assert_eq!(referrals["svc-pumwani"]["by_urgency"]["urgent"], 1);
-    let in_november =
-        rows(server.admin(&["report", "referrals", "--from", "2026-11-01", "--json"]));
-    assert_eq!(in_november.len(), 1);
-    assert_eq!(in_november[0]["service_id"], "svc-eastleigh");
-    assert_eq!(in_november[0]["referrals"], 2);
-    let text = server.admin(&["report", "referrals"]).ok().stdout;
-    assert!(text.contains("Pumwani Maternity"), "{text}");
-    assert!(text.contains("1 referral of draft sessions"), "{text}");
+    says(
+        &server.admin(&["report", "referrals"]).ok().stdout,
+        &["Pumwani Maternity", "1 referral of draft sessions"],
+    );
 
     fhir_export(server);
 }
@@ -361,71 +298,65 @@ fn fhir_export(server: &Server) {
     assert_eq!(bundle["resourceType"], "Bundle");
     assert_eq!(bundle["type"], "collection");
     let entries = bundle["entry"].as_array().expect("entries");
-    let of = |kind: &str| -> Vec<&Value> {
+    let resources: Vec<&Value> = entries.iter().map(|e| &e["resource"]).collect();
+    let of = |kind: &str| {
+        resources
+            .iter()
+            .filter(|r| r["resourceType"] == kind)
+            .count()
+    };
+    assert_eq!(of("HealthcareService"), 3);
+    assert_eq!(of("Location"), 3);
+    assert_eq!(of("Organization"), 2, "two distinct organisations");
+    // A reference resolves to the entry with that `fullUrl`.
+    let resolve = |reference: &Value| -> &Value {
         entries
             .iter()
+            .find(|e| e["fullUrl"] == reference["reference"])
             .map(|e| &e["resource"])
-            .filter(|r| r["resourceType"] == kind)
-            .collect()
+            .unwrap_or_else(|| panic!("{reference} is not in the bundle"))
     };
-    assert_eq!(of("HealthcareService").len(), 3);
-    assert_eq!(of("Location").len(), 3);
-    assert_eq!(of("Organization").len(), 2, "two distinct organisations");
+    let service = |id: &str| -> &Value {
+        resources
+            .iter()
+            .find(|r| r["resourceType"] == "HealthcareService" && r["identifier"][0]["value"] == id)
+            .unwrap_or_else(|| panic!("no HealthcareService for {id}"))
+    };
 
-    let service = of("HealthcareService")
-        .into_iter()
-        .find(|s| s["identifier"][0]["value"] == "svc-eastleigh")
-        .expect("the Eastleigh service");
-    assert_eq!(service["name"], "Eastleigh Health Centre");
-    let langs: Vec<&str> = service["communication"]
-        .as_array()
-        .expect("communication")
-        .iter()
-        .filter_map(|c| c["coding"][0]["code"].as_str())
-        .collect();
-    assert_eq!(langs, ["sw", "so", "en"]);
+    let eastleigh = service("svc-eastleigh");
+    assert_eq!(eastleigh["name"], "Eastleigh Health Centre");
+    let bcp47 = |code: &str| json!({"coding": [{"system": "urn:ietf:bcp:47", "code": code}]});
     assert_eq!(
-        service["communication"][0]["coding"][0]["system"],
-        "urn:ietf:bcp:47"
+        eastleigh["communication"],
+        json!([bcp47("sw"), bcp47("so"), bcp47("en")])
     );
-    assert_eq!(service["telecom"][0]["value"], "+254 20 111 2222");
+    assert_eq!(eastleigh["telecom"][0]["value"], "+254 20 111 2222");
     assert_eq!(
-        service["serviceProvisionCode"][0]["coding"][0]["code"],
+        eastleigh["serviceProvisionCode"][0]["coding"][0]["code"],
         "free"
     );
-    let location_ref = service["location"][0]["reference"]
-        .as_str()
-        .expect("a location reference");
-    let location = entries
-        .iter()
-        .find(|e| e["fullUrl"] == location_ref)
-        .map(|e| &e["resource"])
-        .expect("the service's location in the bundle");
+    let location = resolve(&eastleigh["location"][0]);
     assert_eq!(location["resourceType"], "Location");
-    assert_eq!(location["position"]["longitude"], 36.8516);
-    assert_eq!(location["position"]["latitude"], -1.2741);
-    assert_eq!(location["telecom"][0]["system"], "phone");
-    assert_eq!(location["telecom"][0]["value"], "+254 20 111 2222");
+    assert_eq!(
+        location["position"],
+        json!({"longitude": 36.8516, "latitude": -1.2741})
+    );
+    assert_eq!(
+        location["telecom"][0],
+        json!({"system": "phone", "value": "+254 20 111 2222", "use": "work"})
+    );
     assert_eq!(location["address"]["country"], "KE");
     assert_eq!(
-        location["hoursOfOperation"][0]["daysOfWeek"],
-        json!(["mon", "tue", "wed", "thu", "fri"])
+        location["hoursOfOperation"],
+        json!([
+            {"daysOfWeek": ["mon", "tue", "wed", "thu", "fri"],
+                "openingTime": "08:00:00", "closingTime": "17:00:00"},
+            {"daysOfWeek": ["sat"], "openingTime": "09:00:00", "closingTime": "13:00:00"}
+        ])
     );
-    let org_ref = service["providedBy"]["reference"]
-        .as_str()
-        .expect("providedBy");
-    let org = entries
-        .iter()
-        .find(|e| e["fullUrl"] == org_ref)
-        .map(|e| &e["resource"])
-        .expect("the organisation in the bundle");
-    assert_eq!(org["name"], "Nairobi County");
-    let pumwani = of("HealthcareService")
-        .into_iter()
-        .find(|s| s["identifier"][0]["value"] == "svc-pumwani")
-        .expect("Pumwani");
+    assert_eq!(resolve(&eastleigh["providedBy"])["name"], "Nairobi County");
     assert_eq!(
-        pumwani["availabilityExceptions"],
+        service("svc-pumwani")["availabilityExceptions"],
         "Mo-Fr 08:00-17:00; PH off"
     );
 

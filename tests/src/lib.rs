@@ -128,6 +128,29 @@ impl Server {
             .ok();
         r.json()["code"].as_str().expect("code").to_string()
     }
+
+    /// A new device enrolled with this server for a worker of `team` with `role`, in the
+    /// region of the tests' directories (Kenya), not yet synced.
+    pub fn enrolled(&self, worker: &str, team: &str, role: &str) -> Device {
+        let device = Device::new();
+        let code = self.enrollment_code(worker, team, "KE", role);
+        device
+            .run(&["enroll", "--server", &self.url, "--code", &code])
+            .ok();
+        device
+    }
+}
+
+/// Runs `test` against a server on a fresh PostgreSQL database named after `tag`, dropped
+/// after the server has stopped; nothing when `NJIA_SKIP_POSTGRES=1` (see
+/// [`PostgresDatabase::fresh`]).
+pub fn on_postgresql(tag: &str, test: impl FnOnce(&Server)) {
+    let Some(db) = PostgresDatabase::fresh(tag) else {
+        return;
+    };
+    let server = Server::start(Some(&db.url));
+    test(&server);
+    drop(server);
 }
 
 /// Starts `njia-server serve` and reads where it listens from its first line of output.
@@ -253,6 +276,14 @@ impl Run {
         })
     }
 
+    /// Asserts success and returns the standard output as a JSON array (a `--json` list).
+    pub fn rows(self) -> Vec<serde_json::Value> {
+        match self.ok().json() {
+            serde_json::Value::Array(rows) => rows,
+            other => panic!("not a JSON array: {other:#}"),
+        }
+    }
+
     /// Asserts success and returns self.
     pub fn ok(self) -> Self {
         assert_eq!(
@@ -335,5 +366,18 @@ impl Device {
 
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with(args, None, &self.passphrase)
+    }
+
+    /// Records an outreach session (`njia log add`, the JSON of DESIGN §5) and returns its id.
+    pub fn log(&self, session: &serde_json::Value) -> String {
+        self.run_with(
+            &["log", "add", "--file", "-"],
+            Some(&session.to_string()),
+            &self.passphrase,
+        )
+        .ok()
+        .stdout
+        .trim()
+        .to_string()
     }
 }

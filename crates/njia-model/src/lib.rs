@@ -1,6 +1,7 @@
 //! The Njia domain, shared by the device, the server and the app: what a service in the
 //! directory is, what an outreach record is, which values are valid, how far apart two points
-//! are, and how clocks that cannot be trusted are ordered.
+//! are, what a service's opening hours say on each day, and how clocks that cannot be
+//! trusted are ordered.
 //!
 //! This crate does no I/O so that every rule lives in exactly one place and can be tested
 //! without a database or a network.
@@ -16,6 +17,7 @@ pub mod correction;
 pub mod error;
 pub mod geo;
 pub mod hlc;
+pub mod hours;
 pub mod ops;
 pub mod outreach;
 pub mod service;

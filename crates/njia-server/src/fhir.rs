@@ -18,14 +18,18 @@
 //!   `documents` → `eligibility`, all of them in words in `extraDetails`;
 //! - `opening_hours` (OpenStreetMap syntax) → `Location.hoursOfOperation` and
 //!   `HealthcareService.availableTime` when it is a plain weekly timetable (`Mo-Fr
-//!   08:00-17:00; Sa 09:00-13:00`, `24/7`, `off` days); anything else (holidays, months,
-//!   comments, hours past midnight) is written as it is in `availabilityExceptions`.
+//!   08:00-17:00; Sa 09:00-13:00`, `24/7`, `off` days, nights past midnight), as read by
+//!   [`njia_model::hours::plain_weekly`] — the reading the device shows; FHIR's slots are
+//!   per day, so a night is cut at midnight (`Fr 20:00-02:00`: Friday 20:00:00–23:59:59,
+//!   Saturday 00:00:00–02:00:00). Anything else (holidays, months, comments, sunrise, hours
+//!   never open) is written as it is in `availabilityExceptions`.
 //!
 //! Ids are UUIDv5 of the resource type and the service id (or the organisation name), so the
 //! same directory always exports the same bundle, byte for byte.
 
 use std::collections::BTreeMap;
 
+use njia_model::hours::{self, Minute};
 use njia_model::service::Service;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
@@ -69,8 +73,9 @@ pub fn bundle(services: &[Service]) -> Value {
         entries.push(entry(organization(name)));
     }
     for s in services {
-        entries.push(entry(location(s)));
-        entries.push(entry(healthcare_service(s)));
+        let hours = Hours::of(s);
+        entries.push(entry(location(s, &hours)));
+        entries.push(entry(healthcare_service(s, &hours)));
     }
     json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
 }
@@ -111,7 +116,7 @@ fn put(m: &mut Map<String, Value>, key: &str, value: Value) {
     m.insert(key.to_string(), value);
 }
 
-fn location(s: &Service) -> Value {
+fn location(s: &Service, hours: &Hours) -> Value {
     let mut m = Map::new();
     m.insert("resourceType".into(), json!("Location"));
     m.insert("id".into(), json!(resource_id("Location", &s.id)));
@@ -140,20 +145,7 @@ fn location(s: &Service) -> Value {
             reference("Organization", org),
         );
     }
-    if let Some(hours) = &s.opening_hours {
-        match weekly_hours(hours) {
-            Some(slots) => {
-                let list: Vec<Value> = slots
-                    .iter()
-                    .map(|slot| slot.to_json("openingTime", "closingTime"))
-                    .collect();
-                m.insert("hoursOfOperation".into(), json!(list));
-            }
-            None => {
-                m.insert("availabilityExceptions".into(), json!(hours));
-            }
-        }
-    }
+    hours.put(&mut m, "hoursOfOperation", "openingTime", "closingTime");
     Value::Object(m)
 }
 
@@ -192,7 +184,7 @@ fn coded(system: &str, code: &str, display: &str) -> Value {
     json!({"coding": [{"system": system, "code": code, "display": display}], "text": display})
 }
 
-fn healthcare_service(s: &Service) -> Value {
+fn healthcare_service(s: &Service, hours: &Hours) -> Value {
     let mut m = Map::new();
     m.insert("resourceType".into(), json!("HealthcareService"));
     m.insert("id".into(), json!(resource_id("HealthcareService", &s.id)));
@@ -268,20 +260,12 @@ fn healthcare_service(s: &Service) -> Value {
         .map(|l| json!({"coding": [{"system": LANGUAGE_SYSTEM, "code": bcp47(l)}]}))
         .collect();
     put(&mut m, "communication", json!(communication));
-    if let Some(hours) = &s.opening_hours {
-        match weekly_hours(hours) {
-            Some(slots) => {
-                let list: Vec<Value> = slots
-                    .iter()
-                    .map(|slot| slot.to_json("availableStartTime", "availableEndTime"))
-                    .collect();
-                m.insert("availableTime".into(), json!(list));
-            }
-            None => {
-                m.insert("availabilityExceptions".into(), json!(hours));
-            }
-        }
-    }
+    hours.put(
+        &mut m,
+        "availableTime",
+        "availableStartTime",
+        "availableEndTime",
+    );
     Value::Object(m)
 }
 
@@ -389,24 +373,68 @@ pub fn bcp47(code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-const DAYS: [(&str, &str); 7] = [
-    ("Mo", "mon"),
-    ("Tu", "tue"),
-    ("We", "wed"),
-    ("Th", "thu"),
-    ("Fr", "fri"),
-    ("Sa", "sat"),
-    ("Su", "sun"),
-];
+/// FHIR's day codes, Monday first as in [`hours::Weekly`].
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// A service's opening hours as the export writes them, read once for both resources that
+/// carry them.
+enum Hours<'a> {
+    Missing,
+    /// A weekly timetable, one slot per distinct stretch with every day that has it.
+    Weekly(Vec<WeeklySlot>),
+    /// A rule FHIR's slots cannot say, kept in OpenStreetMap's words.
+    AsWritten(&'a str),
+}
 
 /// One line of a weekly timetable: these days, from `open` to `close` (minutes after
 /// midnight; 0 to 1440 is all day).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WeeklySlot {
-    /// FHIR day codes (`mon` … `sun`), in week order.
-    pub days: Vec<&'static str>,
-    pub open: u16,
-    pub close: u16,
+struct WeeklySlot {
+    /// FHIR day codes, in week order.
+    days: Vec<&'static str>,
+    open: Minute,
+    close: Minute,
+}
+
+impl<'a> Hours<'a> {
+    fn of(s: &'a Service) -> Self {
+        let Some(rule) = s.opening_hours.as_deref() else {
+            return Hours::Missing;
+        };
+        match hours::plain_weekly(rule) {
+            Some(week) if !week.never_open() => {
+                let mut by_stretch: BTreeMap<(Minute, Minute), Vec<&'static str>> = BTreeMap::new();
+                for (day, stretches) in DAYS.iter().zip(&week.days) {
+                    for stretch in stretches {
+                        by_stretch.entry(*stretch).or_default().push(*day);
+                    }
+                }
+                Hours::Weekly(
+                    by_stretch
+                        .into_iter()
+                        .map(|((open, close), days)| WeeklySlot { days, open, close })
+                        .collect(),
+                )
+            }
+            _ => Hours::AsWritten(rule),
+        }
+    }
+
+    /// Writes the hours into a resource: the slots under `key` (each with its times under
+    /// `start` and `end`: `Location` and `HealthcareService` name the same shape
+    /// differently), or the rule in `availabilityExceptions`.
+    fn put(&self, m: &mut Map<String, Value>, key: &str, start: &str, end: &str) {
+        match self {
+            Hours::Missing => {}
+            Hours::Weekly(slots) => {
+                let list: Vec<Value> = slots.iter().map(|s| s.to_json(start, end)).collect();
+                m.insert(key.into(), json!(list));
+            }
+            Hours::AsWritten(rule) => {
+                m.insert("availabilityExceptions".into(), json!(rule));
+            }
+        }
+    }
 }
 
 impl WeeklySlot {
@@ -423,187 +451,129 @@ impl WeeklySlot {
     }
 }
 
-fn fhir_time(minutes: u16) -> String {
+/// A FHIR `time`; midnight at the end of a day, which FHIR's times (00:00:00 to 23:59:59)
+/// cannot write, is the day's last second.
+fn fhir_time(minutes: Minute) -> String {
+    if minutes >= 24 * 60 {
+        return "23:59:59".into();
+    }
     format!("{:02}:{:02}:00", minutes / 60, minutes % 60)
-}
-
-/// OpenStreetMap `opening_hours` as a weekly timetable, when it is one: rules separated by
-/// `;`, each `[days] times` or `days off`, days like `Mo-Fr` or `Mo,We,Sa` (ranges may wrap:
-/// `Fr-Mo`), times like `08:00-12:00,13:00-17:00`, or `24/7`. A later rule replaces the
-/// hours of the days it names, as in OSM. `None` for anything else (public holidays,
-/// months, week numbers, comments, times past midnight), which only a full evaluator reads
-/// right, and for hours that are never open.
-pub fn weekly_hours(osm: &str) -> Option<Vec<WeeklySlot>> {
-    let mut week: [Vec<(u16, u16)>; 7] = Default::default();
-    let mut any_rule = false;
-    for rule in osm.split(';').map(str::trim).filter(|r| !r.is_empty()) {
-        any_rule = true;
-        if rule == "24/7" {
-            for day in &mut week {
-                *day = vec![(0, 24 * 60)];
-            }
-            continue;
-        }
-        let mut tokens = rule.split_whitespace();
-        let first = tokens.next()?;
-        let (days, rest) = match parse_days(first) {
-            Some(days) => (days, tokens.collect::<String>()),
-            None => ([true; 7], rule.split_whitespace().collect::<String>()),
-        };
-        let hours = match rest.as_str() {
-            "off" | "closed" => Vec::new(),
-            "" => return None,
-            times => parse_times(times)?,
-        };
-        for (i, on) in days.iter().enumerate() {
-            if *on {
-                week[i] = hours.clone();
-            }
-        }
-    }
-    if !any_rule {
-        return None;
-    }
-    // One slot per distinct interval, listing every day that has it.
-    let mut by_interval: BTreeMap<(u16, u16), Vec<&'static str>> = BTreeMap::new();
-    for (i, intervals) in week.iter().enumerate() {
-        for interval in intervals {
-            by_interval.entry(*interval).or_default().push(DAYS[i].1);
-        }
-    }
-    if by_interval.is_empty() {
-        return None;
-    }
-    Some(
-        by_interval
-            .into_iter()
-            .map(|((open, close), days)| WeeklySlot { days, open, close })
-            .collect(),
-    )
-}
-
-fn day_index(token: &str) -> Option<usize> {
-    DAYS.iter().position(|(osm, _)| *osm == token)
-}
-
-/// `Mo-Fr`, `Sa,Su`, `Mo,We-Fr` as a set of days; `None` if it is not a day list.
-fn parse_days(token: &str) -> Option<[bool; 7]> {
-    let mut days = [false; 7];
-    for part in token.split(',') {
-        match part.split_once('-') {
-            Some((from, to)) => {
-                let (from, to) = (day_index(from)?, day_index(to)?);
-                let mut d = from;
-                loop {
-                    days[d] = true;
-                    if d == to {
-                        break;
-                    }
-                    d = (d + 1) % 7;
-                }
-            }
-            None => days[day_index(part)?] = true,
-        }
-    }
-    Some(days)
-}
-
-/// `08:00-12:00,13:00-17:00` as minute intervals, each opening before it closes on the
-/// same day.
-fn parse_times(text: &str) -> Option<Vec<(u16, u16)>> {
-    let mut out = Vec::new();
-    for range in text.split(',') {
-        let (open, close) = range.split_once('-')?;
-        let (open, close) = (parse_time(open)?, parse_time(close)?);
-        if open >= close || open >= 24 * 60 {
-            return None;
-        }
-        // FHIR times stop at 23:59:59; a close at midnight is only expressible as all day.
-        if close == 24 * 60 && open != 0 {
-            return None;
-        }
-        out.push((open, close));
-    }
-    Some(out)
-}
-
-fn parse_time(text: &str) -> Option<u16> {
-    let (h, m) = text.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
-        return None;
-    }
-    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-    if m > 59 || h > 24 || (h == 24 && m != 0) {
-        return None;
-    }
-    Some(h * 60 + m)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn slot(days: &[&'static str], open: u16, close: u16) -> WeeklySlot {
-        WeeklySlot {
-            days: days.to_vec(),
-            open,
-            close,
+    /// What the export makes of a service with these hours: `HealthcareService.availableTime`,
+    /// checked to be the same slots as `Location.hoursOfOperation` under its names, or the
+    /// rule as written in both resources' `availabilityExceptions`.
+    fn exported(rule: &str) -> Exported {
+        let mut s = Service::new("h", "Clinic", 0.0, 0.0);
+        s.opening_hours = Some(rule.into());
+        let b = bundle(&[s]);
+        let (loc, hs) = (&b["entry"][0]["resource"], &b["entry"][1]["resource"]);
+        match (hs.get("availableTime"), hs.get("availabilityExceptions")) {
+            (Some(slots), None) => {
+                let renamed = slots
+                    .to_string()
+                    .replace("availableStartTime", "openingTime")
+                    .replace("availableEndTime", "closingTime");
+                let renamed: Value = serde_json::from_str(&renamed).unwrap();
+                assert_eq!(loc["hoursOfOperation"], renamed, "{rule}");
+                assert!(loc.get("availabilityExceptions").is_none(), "{rule}");
+                Exported::Slots(slots.clone())
+            }
+            (None, Some(text)) => {
+                assert_eq!(loc["availabilityExceptions"], *text, "{rule}");
+                assert!(loc.get("hoursOfOperation").is_none(), "{rule}");
+                Exported::AsWritten(text.as_str().unwrap_or_default().to_string())
+            }
+            other => panic!("{rule}: {other:?}"),
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Exported {
+        Slots(Value),
+        AsWritten(String),
+    }
+
+    fn slot(days: &[&str], start: &str, end: &str) -> Value {
+        json!({"daysOfWeek": days, "availableStartTime": start, "availableEndTime": end})
+    }
+
+    const WEEK: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    #[test]
+    fn a_plain_weekly_timetable_becomes_slots_later_rules_winning() {
+        for (rule, want) in [
+            (
+                "Mo-Fr 08:00-17:00; We 08:00-12:00; Sa 09:00-13:00",
+                json!([
+                    slot(&["wed"], "08:00:00", "12:00:00"),
+                    slot(&["mon", "tue", "thu", "fri"], "08:00:00", "17:00:00"),
+                    slot(&["sat"], "09:00:00", "13:00:00"),
+                ]),
+            ),
+            (
+                "Mo-Fr 08:00-12:00, 14:00-18:00; Fr off",
+                json!([
+                    slot(&["mon", "tue", "wed", "thu"], "08:00:00", "12:00:00"),
+                    slot(&["mon", "tue", "wed", "thu"], "14:00:00", "18:00:00"),
+                ]),
+            ),
+            ("24/7", json!([{"daysOfWeek": WEEK, "allDay": true}])),
+            (
+                "Fr-Mo 00:00-24:00",
+                json!([{"daysOfWeek": ["mon", "fri", "sat", "sun"], "allDay": true}]),
+            ),
+            ("07:00-19:00", json!([slot(&WEEK, "07:00:00", "19:00:00")])),
+        ] {
+            assert_eq!(exported(rule), Exported::Slots(want), "{rule}");
         }
     }
 
     #[test]
-    fn a_plain_weekly_timetable_becomes_slots_later_rules_winning() {
-        let got = weekly_hours("Mo-Fr 08:00-17:00; We 08:00-12:00; Sa 09:00-13:00").unwrap();
+    fn a_night_past_midnight_is_cut_into_the_days_it_spans() {
         assert_eq!(
-            got,
-            vec![
-                slot(&["wed"], 480, 720),
-                slot(&["mon", "tue", "thu", "fri"], 480, 1020),
-                slot(&["sat"], 540, 780),
-            ]
+            exported("Fr 20:00-02:00"),
+            Exported::Slots(json!([
+                slot(&["sat"], "00:00:00", "02:00:00"),
+                slot(&["fri"], "20:00:00", "23:59:59"),
+            ]))
         );
-        let got = weekly_hours("Mo-Fr 08:00-12:00, 14:00-18:00; Fr off").unwrap();
+        // Sunday's night ends on Monday; a close at midnight is the day's last second.
         assert_eq!(
-            got,
-            vec![
-                slot(&["mon", "tue", "wed", "thu"], 480, 720),
-                slot(&["mon", "tue", "wed", "thu"], 840, 1080),
-            ]
+            exported("Tu-Fr 08:00-17:00; Sa 18:00-24:00; Su 22:00-06:00"),
+            Exported::Slots(json!([
+                slot(&["mon"], "00:00:00", "06:00:00"),
+                slot(&["tue", "wed", "thu", "fri"], "08:00:00", "17:00:00"),
+                slot(&["sat"], "18:00:00", "23:59:59"),
+                slot(&["sun"], "22:00:00", "23:59:59"),
+            ]))
         );
+        // A night that runs into a day open round the clock leaves that day all day.
         assert_eq!(
-            weekly_hours("24/7").unwrap(),
-            vec![slot(
-                &["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                0,
-                1440
-            )]
-        );
-        assert_eq!(
-            weekly_hours("Fr-Mo 00:00-24:00").unwrap(),
-            vec![slot(&["mon", "fri", "sat", "sun"], 0, 1440)]
-        );
-        assert_eq!(
-            weekly_hours("07:00-19:00").unwrap()[0].days.len(),
-            7,
-            "times alone mean every day"
+            exported("Fr 20:00-24:00; Sa 00:00-24:00"),
+            Exported::Slots(json!([
+                {"daysOfWeek": ["sat"], "allDay": true},
+                slot(&["fri"], "20:00:00", "23:59:59"),
+            ]))
         );
     }
 
     #[test]
-    fn anything_past_a_weekly_timetable_is_not_guessed() {
-        for osm in [
+    fn anything_past_a_weekly_timetable_is_kept_as_written() {
+        for rule in [
             "Mo-Fr 08:00-17:00; PH off",
             "Jan-Mar Mo 08:00-12:00",
-            "Mo-Fr 22:00-06:00",
-            "Mo-Fr 18:00-24:00",
             "Mo-Fr 08:00-17:00 \"by appointment\"",
             "sunrise-sunset",
-            "Mo-Fr",
+            "Mo-Fr 08:00-17:00 unknown",
             "off",
-            "",
-            "Mo-Fr 8:00-17:00",
+            "not hours",
         ] {
-            assert_eq!(weekly_hours(osm), None, "{osm}");
+            assert_eq!(exported(rule), Exported::AsWritten(rule.into()), "{rule}");
         }
     }
 

@@ -1,11 +1,13 @@
-//! A service's opening hours as a week ahead: the OpenStreetMap `opening_hours` rule read once
-//! here, by the same parser the open-now filter uses, so the UI shows days and times instead of
-//! "Mo-Fr 08:00-17:00; Sa 09:00-13:00" and never needs a second parser that could disagree.
+//! A service's opening hours as a week ahead: the OpenStreetMap `opening_hours` rule read by
+//! [`njia_model::hours`], the same reading the server's FHIR export makes, in the service's own
+//! time zone, so the UI shows days and times instead of "Mo-Fr 08:00-17:00; Sa 09:00-13:00"
+//! and never needs a parser of its own that could disagree.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
-use opening_hours::{OpeningHours, RuleKind};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
+
+pub use njia_model::hours::{DayHours, Interval};
 
 use crate::{Result, Store, StoreError};
 
@@ -27,29 +29,6 @@ pub struct WeekHours {
     pub closes_at: Option<LocalTime>,
     /// When it next opens, if closed now; none when it does not open in the week shown.
     pub opens_at: Option<LocalTime>,
-}
-
-/// One day's opening, local to the service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct DayHours {
-    pub date: NaiveDate,
-    /// Open from midnight to midnight: shown as "open 24 hours", not as "00:00–00:00".
-    pub all_day: bool,
-    /// In order. Empty on a day that is not `all_day`: closed.
-    pub intervals: Vec<Interval>,
-}
-
-/// A stretch of opening that starts on its day; one that runs past midnight stays on the day
-/// it starts, as the sign on the door says ("22:00–06:00"), instead of being cut in two.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Interval {
-    /// `HH:MM`.
-    pub from: String,
-    /// `HH:MM`; `00:00` with `ends_next_day` when it closes at midnight.
-    pub to: String,
-    pub ends_next_day: bool,
 }
 
 /// A moment local to the service, split as the UI says it ("Mon 08:00").
@@ -74,8 +53,6 @@ fn hhmm(t: NaiveDateTime) -> String {
     t.format("%H:%M").to_string()
 }
 
-type Span = (NaiveDateTime, NaiveDateTime);
-
 /// The week ahead of `at` for a service with these hours, read in its time zone `tz` (or in
 /// the offset `at` was given in, when it has none — as [`crate::near::is_open`] reads them).
 ///
@@ -86,76 +63,13 @@ pub fn week_ahead(
     tz: Option<&str>,
     at: DateTime<FixedOffset>,
 ) -> Option<WeekHours> {
-    let oh: OpeningHours = hours?.parse().ok()?;
     let zone = tz.and_then(|t| t.parse::<chrono_tz::Tz>().ok());
     let now = match zone {
         Some(z) => at.with_timezone(&z).naive_local(),
         None => at.naive_local(),
     };
-    let start = now.date().and_time(NaiveTime::MIN);
-    // One day past the week, to see where the last day's night ends.
-    let horizon = start + Duration::days(DAYS as i64 + 1);
-
-    let mut open: Vec<Span> = Vec::new();
-    let mut unknown = false;
-    for r in oh.iter_range(start, horizon) {
-        match r.kind {
-            RuleKind::Open => match open.last_mut() {
-                Some(last) if last.1 == r.range.start => last.1 = r.range.end,
-                _ => open.push((r.range.start, r.range.end)),
-            },
-            RuleKind::Unknown => unknown = true,
-            RuleKind::Closed => {}
-        }
-    }
-    if open.is_empty() && unknown {
-        return None;
-    }
-
-    let day_start = |i: usize| start + Duration::days(i as i64);
-    let mut by_day: Vec<Vec<Span>> = (0..=DAYS)
-        .map(|i| {
-            let (lo, hi) = (day_start(i), day_start(i + 1));
-            open.iter()
-                .map(|&(s, e)| (s.max(lo), e.min(hi)))
-                .filter(|(s, e)| s < e)
-                .collect()
-        })
-        .collect();
-    let all_day: Vec<bool> = (0..=DAYS)
-        .map(|i| by_day[i] == [(day_start(i), day_start(i + 1))])
-        .collect();
-
-    let mut days = Vec::with_capacity(DAYS);
-    for i in 0..DAYS {
-        let spans = std::mem::take(&mut by_day[i]);
-        let mut intervals = Vec::with_capacity(spans.len());
-        if !all_day[i] {
-            let midnight = day_start(i + 1);
-            for (s, mut e) in spans {
-                // Carry a night across midnight into the next day's first stretch, unless the
-                // next day is open round the clock (it shows as such).
-                if e == midnight && !all_day[i + 1] {
-                    if let Some(&(ns, ne)) = by_day[i + 1].first() {
-                        if ns == midnight {
-                            e = ne;
-                            by_day[i + 1].remove(0);
-                        }
-                    }
-                }
-                intervals.push(Interval {
-                    from: hhmm(s),
-                    to: hhmm(e),
-                    ends_next_day: e.date() > s.date(),
-                });
-            }
-        }
-        days.push(DayHours {
-            date: day_start(i).date(),
-            all_day: all_day[i],
-            intervals,
-        });
-    }
+    let njia_model::hours::Days { days, open, until } =
+        njia_model::hours::days(hours?, now.date(), DAYS)?;
 
     let current = open.iter().find(|(s, e)| *s <= now && now < *e);
     Some(WeekHours {
@@ -163,7 +77,7 @@ pub fn week_ahead(
         days,
         open_now: current.is_some(),
         closes_at: current
-            .filter(|(_, e)| *e < horizon)
+            .filter(|(_, e)| *e < until)
             .map(|&(_, e)| LocalTime::new(e)),
         opens_at: match current {
             Some(_) => None,
@@ -304,33 +218,6 @@ mod tests {
         assert_eq!(w.closes_at, local("2026-11-28", "06:00"));
         // Today's (Saturday's) row shows the morning's part, since Friday is not shown.
         assert_eq!(w.days[0].intervals, [iv("00:00", "06:00", false)]);
-    }
-
-    #[test]
-    fn closing_at_midnight_and_nights_on_the_last_day_shown() {
-        let w = week("Mo-Su 18:00-24:00", None, MONDAY_NOON_NAIROBI);
-        assert_eq!(w.days[0].intervals, [iv("18:00", "00:00", true)]);
-        // Sunday, the last day shown: its night still ends at midnight.
-        assert_eq!(w.days[6].intervals, [iv("18:00", "00:00", true)]);
-        let w = week("Su 20:00-04:00", None, MONDAY_NOON_NAIROBI);
-        assert_eq!(w.days[6].intervals, [iv("20:00", "04:00", true)]);
-    }
-
-    #[test]
-    fn a_day_off_is_closed() {
-        let w = week(
-            "Mo-Sa 08:00-17:00; We off",
-            Some("Africa/Nairobi"),
-            MONDAY_NOON_NAIROBI,
-        );
-        assert!(closed(&w.days[2]));
-        assert_eq!(w.days[1].intervals, [iv("08:00", "17:00", false)]);
-        assert_eq!(w.days[3].intervals, [iv("08:00", "17:00", false)]);
-        assert!(w.days[6].intervals.is_empty());
-        // Closed for good is a week of closed days, not unknown hours.
-        let w = week("off", None, MONDAY_NOON_NAIROBI);
-        assert!(w.days.iter().all(closed));
-        assert_eq!(w.opens_at, None);
     }
 
     #[test]
