@@ -11,7 +11,7 @@ use njia_store::places::Place;
 use njia_store::{Store, StoreError};
 
 fn at(id: &str, address: &str, lat: f64, lon: f64) -> Service {
-    let mut s = Service::new(id, &format!("Clinic {id}"), lat, lon);
+    let mut s = Service::new(id, format!("Clinic {id}"), lat, lon);
     s.categories = vec!["primary_care".into()];
     s.address = Some(address.into());
     s.country = Some("KE".into());
