@@ -75,13 +75,17 @@ pub struct Place {
 /// `ui/src/lib/gazetteer.ts`), so both rank a typed name alike.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`], appended to `out`; plain ASCII (most addresses) skips the decomposition.
+fn fold_into(s: &str, out: &mut String) {
+    let start = out.len();
     let mut gap = false;
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
+    let mut push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
+            if gap && out.len() > start {
                 out.push(' ');
             }
             gap = false;
@@ -89,8 +93,16 @@ pub fn fold(s: &str) -> String {
         } else {
             gap = true;
         }
+    };
+    if s.is_ascii() {
+        for c in s.chars() {
+            push(c, out);
+        }
+    } else {
+        for c in s.nfd().filter(|c| !is_combining_mark(*c)) {
+            push(c, out);
+        }
     }
-    out
 }
 
 /// One service as the derivation reads it.
@@ -131,14 +143,29 @@ impl Group {
     }
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+/// One more use of a spelling, allocating only for a spelling not seen before.
+fn count(spellings: &mut HashMap<String, u32>, s: &str) {
+    match spellings.get_mut(s) {
+        Some(n) => *n += 1,
+        None => {
+            spellings.insert(s.to_string(), 1);
+        }
     }
+}
+
+/// The median, found by selection (linear) rather than a sort: a city has thousands.
+fn median(v: &mut [f64]) -> f64 {
+    let n = v.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let (_, &mut upper, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        return upper;
+    }
+    // The largest of the lower half.
+    let lower = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lower + upper) / 2.0
 }
 
 /// The spelling most services use; the smallest on a tie, so a rebuild gives the same answer.
@@ -155,41 +182,71 @@ fn km_between(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 /// The places of a directory, by the rule of the module's documentation, most services first.
 pub fn derive<'a>(services: impl IntoIterator<Item = Located<'a>>) -> Vec<Place> {
-    let mut groups: HashMap<(String, String), Group> = HashMap::new();
-    let mut parts: Vec<(&str, String)> = Vec::new();
-    let mut keys: Vec<(String, String)> = Vec::new();
+    // Keyed by the folded name and context joined by SEP, which folding never leaves.
+    const SEP: char = '\u{1f}';
+    let mut groups: HashMap<String, Group> = HashMap::new();
+    // This address's parts kept: as written, and where its folded form sits in `folded`.
+    let mut parts: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    let mut folded = String::new();
+    let mut country = String::new();
+    let mut key = String::new();
+    let mut seen: Vec<(usize, usize)> = Vec::new();
     for s in services {
         parts.clear();
+        folded.clear();
         for part in s.address.split(',').map(str::trim) {
             if !part.chars().any(char::is_alphabetic) {
                 continue;
             }
-            let key = fold(part);
-            if parts.last().is_some_and(|(_, k)| *k == key) {
-                continue;
+            let start = folded.len();
+            fold_into(part, &mut folded);
+            let repeat = parts
+                .last()
+                .is_some_and(|(_, r)| folded[r.clone()] == folded[start..]);
+            if repeat {
+                folded.truncate(start);
+            } else {
+                parts.push((part, start..folded.len()));
             }
-            parts.push((part, key));
         }
-        keys.clear();
-        for (i, (name, key)) in parts.iter().enumerate() {
-            let context = match parts.get(i + 1) {
-                Some((c, ck)) => Some((*c, ck.clone())),
-                None => s.country.map(|c| (c, fold(c))),
+        country.clear();
+        if let Some(c) = s.country {
+            fold_into(c, &mut country);
+        }
+        seen.clear();
+        for (i, (name, range)) in parts.iter().enumerate() {
+            let (context, context_key) = match parts.get(i + 1) {
+                Some((c, r)) => (Some(*c), &folded[r.clone()]),
+                None => (s.country, country.as_str()),
             };
-            let gk = (
-                key.clone(),
-                context.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
-            );
-            // A name twice in one address counts the service once.
-            if keys.contains(&gk) {
+            let name_key = &folded[range.clone()];
+            // A name and context twice in one address count the service once.
+            let twice = seen.iter().any(|&(j, k)| {
+                let (_, rj) = &parts[j];
+                let ck = match parts.get(k) {
+                    Some((_, rk)) => &folded[rk.clone()],
+                    None => country.as_str(),
+                };
+                folded[rj.clone()] == *name_key && ck == context_key
+            });
+            if twice {
                 continue;
             }
-            keys.push(gk.clone());
-            let g = groups.entry(gk).or_default();
+            seen.push((i, i + 1));
+            key.clear();
+            key.push_str(name_key);
+            key.push(SEP);
+            key.push_str(context_key);
+            if !groups.contains_key(key.as_str()) {
+                groups.insert(key.clone(), Group::default());
+            }
+            let Some(g) = groups.get_mut(key.as_str()) else {
+                continue;
+            };
             g.area |= i > 0;
-            *g.names.entry((*name).to_string()).or_default() += 1;
-            if let Some((c, _)) = context {
-                *g.contexts.entry(c.to_string()).or_default() += 1;
+            count(&mut g.names, name);
+            if let Some(c) = context {
+                count(&mut g.contexts, c);
             }
             g.points.push((s.lat, s.lon));
         }
@@ -197,8 +254,9 @@ pub fn derive<'a>(services: impl IntoIterator<Item = Located<'a>>) -> Vec<Place>
 
     // Same name, nearby: one place. Bigger groups first, so each absorbs its smaller twins.
     let mut by_name: HashMap<String, Vec<Group>> = HashMap::new();
-    for ((name, _), g) in groups {
+    for (key, g) in groups {
         if g.area {
+            let name = key.split(SEP).next().unwrap_or_default().to_string();
             by_name.entry(name).or_default().push(g);
         }
     }
@@ -284,6 +342,7 @@ pub(crate) fn refresh(tx: &Connection) -> Result<Option<usize>> {
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let read_ms = started.elapsed().as_millis() as u64;
     let places = derive(rows.iter().map(|(address, lat, lon, country)| Located {
         address,
         lat: *lat,
@@ -310,6 +369,7 @@ pub(crate) fn refresh(tx: &Connection) -> Result<Option<usize>> {
     tracing::debug!(
         places = places.len(),
         services = rows.len(),
+        read_ms,
         ms = started.elapsed().as_millis() as u64,
         "places rebuilt from the directory"
     );
