@@ -214,6 +214,64 @@ fn search_folds_accents_and_case_and_matches_prefixes() {
 }
 
 #[test]
+fn places_come_from_addresses_and_follow_the_directory() {
+    let d = Device::new();
+    let services = json!([
+        {"id": "e1", "name": "Eastleigh Health Centre", "lat": -1.270, "lon": 36.850, "country": "KE",
+         "address": "Juja Road, Eastleigh North, Nairobi"},
+        {"id": "e2", "name": "Kliniki ya Mama", "lat": -1.274, "lon": 36.854, "country": "KE",
+         "address": "First Avenue, Eastleigh North, Nairobi"},
+        {"id": "j1", "name": "Centro de Saúde", "lat": -25.950, "lon": 32.570, "country": "MZ",
+         "address": "Rua 5, São José, Maputo"},
+        {"id": "j2", "name": "Clínica da Rua 9", "lat": -25.952, "lon": 32.574, "country": "MZ",
+         "address": "Rua 9, São José, Maputo"}]);
+    let path = d.file("four.geojson", &geojson(services.as_array().unwrap()));
+    d.run(&["import", path.to_str().unwrap()]).ok();
+
+    let found = d.run(&["places", "SAO jo", "--json"]).ok().json();
+    assert_eq!(
+        found,
+        json!([{"name": "São José", "context": "Maputo", "lat": -25.951, "lon": 32.572, "services": 2}])
+    );
+    let all = d.run(&["places", "--json", "--limit", "3"]).ok().json();
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    let text = d.run(&["places", "eastleigh"]).ok().stdout;
+    assert!(text.contains("Eastleigh North, Nairobi"), "{text}");
+    assert!(text.contains("2 services"), "{text}");
+    // Streets come first in an address: not places.
+    assert_eq!(d.run(&["places", "juja", "--json"]).ok().json(), json!([]));
+    assert!(d
+        .run(&["places", "juja"])
+        .ok()
+        .stdout
+        .contains("No places found"));
+
+    // The directory moves on: the place goes with its services.
+    let moved = json!([
+        {"id": "e1", "name": "Eastleigh Health Centre", "lat": -1.270, "lon": 36.850, "country": "KE",
+         "address": "Juja Road, Pangani, Nairobi"},
+        {"id": "e2", "name": "Kliniki ya Mama", "lat": -1.274, "lon": 36.854, "country": "KE",
+         "address": "First Avenue, Pangani, Nairobi"}]);
+    let path = d.file("moved.geojson", &geojson(moved.as_array().unwrap()));
+    d.run(&["import", path.to_str().unwrap()]).ok();
+    assert_eq!(
+        d.run(&["places", "eastleigh", "--json"]).ok().json(),
+        json!([])
+    );
+    assert_eq!(
+        d.run(&["places", "pangani", "--json"]).ok().json()[0]["services"],
+        2
+    );
+
+    d.run(&["places", " -- "])
+        .fails_with("no letters or digits");
+    d.run(&["places", "x", "--limit", "0"])
+        .fails_with("--limit 0");
+    d.run(&["places", "x", "--limit", "many"])
+        .fails_with("invalid value");
+}
+
+#[test]
 fn import_is_idempotent_and_all_or_nothing() {
     let (d, services) = loaded();
     let path = d.file("again.geojson", &geojson(&services));

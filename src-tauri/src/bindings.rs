@@ -31,6 +31,7 @@ pub fn typescript() -> String {
         SyncActivity::decl(),
         SyncProgress::decl(),
         njia_store::directory::ServiceHit::decl(),
+        njia_store::places::Place::decl(),
         njia_store::hours::WeekHours::decl(),
         njia_store::hours::DayHours::decl(),
         njia_store::hours::Interval::decl(),

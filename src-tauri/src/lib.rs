@@ -77,6 +77,7 @@ pub fn run() {
             commands::session::lock,
             commands::directory::near,
             commands::directory::search,
+            commands::directory::places,
             commands::directory::service,
             commands::directory::service_hours,
             commands::directory::suggest_correction,

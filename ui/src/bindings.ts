@@ -79,6 +79,30 @@ export type ServiceHit = { id: string, name: string, lat: number, lon: number, d
  */
 open: boolean | null, };
 
+export type Place = { 
+/**
+ * As most of its services spell it.
+ */
+name: string, 
+/**
+ * What tells it from a place of the same name elsewhere: the address part after the
+ * name ("Nairobi"), or the country code ("KE") when the name came last; none when the
+ * services name no country either.
+ */
+context: string | null, 
+/**
+ * Median latitude of its services.
+ */
+lat: number, 
+/**
+ * Median longitude of its services.
+ */
+lon: number, 
+/**
+ * How many services the directory lists there.
+ */
+services: number, };
+
 export type WeekHours = { 
 /**
  * The IANA zone the times are in; none when the directory does not say (the times are

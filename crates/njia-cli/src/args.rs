@@ -31,6 +31,8 @@ pub enum Command {
     Search(SearchArgs),
     /// One service whole.
     Service(ServiceArgs),
+    /// Places named in the directory's addresses (neighbourhoods, camps, towns), with where their services are.
+    Places(PlacesArgs),
     /// Generate a realistic demo directory and load it (or write it as GeoJSON with --out).
     DemoData(DemoArgs),
     /// Outreach sessions: add, list, show, edit, void.
@@ -92,6 +94,14 @@ pub struct SearchArgs {
     pub lat: Option<f64>,
     #[arg(long, requires = "lat", allow_hyphen_values = true)]
     pub lon: Option<f64>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Args)]
+pub struct PlacesArgs {
+    /// What to look for: the start of a word of the name ("eastl", "sao jo"); without it, every place, most services first.
+    pub query: Option<String>,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
 }

@@ -1,4 +1,4 @@
-//! Directory commands: import, near, search, service, demo-data.
+//! Directory commands: import, near, search, service, places, demo-data.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use njia_model::geo::Point;
 use njia_store::near::{Filter, NearQuery};
 use njia_store::search::SearchQuery;
 
-use crate::args::{DemoArgs, ImportArgs, NearArgs, SearchArgs, ServiceArgs};
+use crate::args::{DemoArgs, ImportArgs, NearArgs, PlacesArgs, SearchArgs, ServiceArgs};
 use crate::{output, unlock};
 
 /// A progress bar on a terminal, nothing otherwise (scripts and CI logs stay clean).
@@ -140,6 +140,43 @@ pub fn search(db: &Option<PathBuf>, a: SearchArgs, json: bool) -> anyhow::Result
         output::hits(&hits);
         Ok(())
     }
+}
+
+pub fn places(db: &Option<PathBuf>, a: PlacesArgs, json: bool) -> anyhow::Result<()> {
+    if a.limit == 0 {
+        bail!("--limit 0 would list nothing; give 1 or more");
+    }
+    let store = unlock::open(db)?;
+    let places = store.places(a.query.as_deref().unwrap_or(""), a.limit)?;
+    if json {
+        return output::json(&places);
+    }
+    if places.is_empty() {
+        println!("No places found.");
+        return Ok(());
+    }
+    let label = |p: &njia_store::places::Place| match &p.context {
+        Some(c) => format!("{}, {c}", p.name),
+        None => p.name.clone(),
+    };
+    let width = places
+        .iter()
+        .map(|p| label(p).chars().count())
+        .max()
+        .unwrap_or(0);
+    for p in &places {
+        let services = match p.services {
+            1 => "1 service".to_string(),
+            n => format!("{n} services"),
+        };
+        println!(
+            "{:<width$}  {services:>12}  {:.5}, {:.5}",
+            label(p),
+            p.lat,
+            p.lon
+        );
+    }
+    Ok(())
 }
 
 pub fn service(db: &Option<PathBuf>, a: ServiceArgs, json: bool) -> anyhow::Result<()> {

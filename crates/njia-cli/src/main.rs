@@ -34,6 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Near(a) => directory::near(&cli.db, a, json),
         Command::Search(a) => directory::search(&cli.db, a, json),
         Command::Service(a) => directory::service(&cli.db, a, json),
+        Command::Places(a) => directory::places(&cli.db, a, json),
         Command::DemoData(a) => directory::demo_data(&cli.db, a, json),
         Command::Log(a) => outreach::log(&cli.db, a.command, json),
         Command::Refer(a) => outreach::refer(&cli.db, a.command, json),

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use njia_model::geo::Point;
 use njia_model::outreach::SessionInput;
+use njia_model::wire::{Changes, ServiceVersion, SyncResponse};
 use njia_store::near::{Filter, NearQuery};
 use njia_store::search::SearchQuery;
 use njia_store::Store;
@@ -155,6 +156,54 @@ fn main() {
         search_near.push(t.elapsed());
     }
     report("search: one-word prefix, nearest 20", search_near);
+
+    // The directory's places: a full rebuild (what an import or the last page of a sync round
+    // pays once when the directory changed), then queries as a CHW types a place's first
+    // letters. A sync page in the middle of a round marks them stale without rebuilding.
+    let all = store.places("", usize::MAX).expect("places");
+    assert!(!all.is_empty(), "a demo directory names places");
+    let mut rebuild = Vec::new();
+    for i in 0..3 {
+        let mut moved = services[0].clone();
+        moved.address = Some(format!("Bench Road, Bench Estate {i}, Nairobi"));
+        let page = SyncResponse {
+            acked_idx: 0,
+            corrections_acked: vec![],
+            changes: Changes {
+                services: vec![ServiceVersion {
+                    service: moved,
+                    version: 10 + i,
+                }],
+                ..Changes::default()
+            },
+            cursor: 1 + i,
+            more: true,
+            server_time: chrono::Utc::now(),
+        };
+        store.apply_sync_page(&page).expect("page");
+        let t = Instant::now();
+        let rebuilt = store.refresh_places().expect("rebuild");
+        rebuild.push(t.elapsed());
+        assert!(
+            rebuilt.is_some(),
+            "the page should have marked the places stale"
+        );
+    }
+    report("places: rebuild from the directory", rebuild);
+    println!("  ({} places)", all.len());
+    let mut typed = Vec::new();
+    for _ in 0..2_000 {
+        let name = &all[rng.gen_range(0..all.len())].name;
+        let cut = rng.gen_range(1..=name.chars().count().min(5));
+        let prefix: String = name.chars().take(cut).collect();
+        if njia_store::places::fold(&prefix).is_empty() {
+            continue;
+        }
+        let t = Instant::now();
+        store.places(&prefix, 8).expect("places");
+        typed.push(t.elapsed());
+    }
+    report("places: first letters of a name, top 8", typed);
 
     let session = r#"{"started_at": "2026-11-20T09:30:00+03:00", "ended_at": "2026-11-20T11:00:00+03:00",
        "place": "Eastleigh market", "lat": -1.2741, "lon": 36.8516, "accuracy_m": 25,

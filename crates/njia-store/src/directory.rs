@@ -337,8 +337,8 @@ const SOURCES_SQL: &str = "WITH RECURSIVE src(name) AS ( \
 
 impl Store {
     /// Loads services into the directory in one transaction: new ids are inserted, known ids
-    /// updated, identical rows left alone. Every service is validated first; one bad service
-    /// and nothing is stored. `progress(done, total)` is called every few hundred rows.
+    /// updated, identical rows left alone, and the directory's places rebuilt if it changed.
+    /// Every service is validated first; one bad service and nothing is stored. `progress(done, total)` is called every few hundred rows.
     pub fn import_services(
         &mut self,
         services: &[Service],
@@ -349,6 +349,7 @@ impl Store {
         let mut bits = self.language_bits.clone();
         let tx = self.conn.transaction()?;
         let summary = upsert_services(&tx, &mut bits, &clean, Versions::Bump, &now, &mut progress)?;
+        crate::places::refresh(&tx)?;
         tx.commit()?;
         self.language_bits = bits;
         let total = clean.len() as u64;

@@ -22,6 +22,7 @@ pub mod hours;
 pub mod near;
 mod oplog;
 pub mod outreach;
+pub mod places;
 mod schema;
 pub mod search;
 pub mod sync;

@@ -320,7 +320,8 @@ impl Store {
     /// Applies one response of `POST /api/v1/sync` in ONE transaction: the acknowledged idx,
     /// the acknowledged corrections, the directory changes (services at their server
     /// version, whole or as patches of the copy held; removals), the operations of other devices merged into their records, the
-    /// HLC observed, and the new cursor. A cut before the commit leaves the store as it was;
+    /// HLC observed, the new cursor and, on the round's last page, the directory's places
+    /// rebuilt. A cut before the commit leaves the store as it was;
     /// applying the same response twice equals applying it once.
     pub fn apply_sync_page(&mut self, resp: &SyncResponse) -> Result<PageApplied> {
         let mut out = PageApplied::default();
@@ -432,6 +433,11 @@ impl Store {
         if meta_get(&tx, key::SYNCED_WITH)?.is_none() {
             let server = meta_get(&tx, key::SERVER)?.unwrap_or_else(|| "a server".into());
             meta_set(&tx, key::SYNCED_WITH, &server)?;
+        }
+        if !resp.more {
+            // The round's last page: rebuild the places once, not after every page of a
+            // first sync (a read rebuilds them if the round is cut before this).
+            crate::places::refresh(&tx)?;
         }
         failpoint!("store::apply::before_commit");
         tx.commit()?;

@@ -1,5 +1,5 @@
-//! Finding services: near a point with filters, by text, one service whole, and suggesting a
-//! correction to the office.
+//! Finding services: near a point with filters, by text, one service whole, the places the
+//! directory names, and suggesting a correction to the office.
 
 use chrono::{DateTime, FixedOffset, Local};
 use njia_model::geo::Point;
@@ -7,6 +7,7 @@ use njia_model::service::Service;
 use njia_store::directory::ServiceHit;
 use njia_store::hours::WeekHours;
 use njia_store::near::{Filter, NearQuery};
+use njia_store::places::Place;
 use njia_store::search::SearchQuery;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -99,6 +100,13 @@ pub async fn near(state: State<'_, AppState>, args: NearArgs) -> Result<Vec<Serv
             Ok(hits)
         })
         .await
+}
+
+/// Places named in the directory's addresses for the place box, best first.
+#[tauri::command]
+pub async fn places(state: State<'_, AppState>, query: String, limit: u32) -> Result<Vec<Place>> {
+    let limit = self::limit(limit);
+    state.with_store(|s| Ok(s.places(&query, limit)?)).await
 }
 
 #[tauri::command]

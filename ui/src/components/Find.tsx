@@ -7,7 +7,8 @@ import type { ServiceHit } from '../bindings';
 import { formatPoint, looksNumeric, parseCoordinates, type LatLon } from '../lib/coords';
 import { errorMessage } from '../lib/errors';
 import { formatDistance, languageName, regionName } from '../lib/format';
-import { loadGazetteer, matchPlaces, type Place } from '../lib/gazetteer';
+import { loadGazetteer, matchPlaces } from '../lib/gazetteer';
+import { mergeSuggestions, type Suggestion } from '../lib/places';
 import { CATEGORIES, CLIENT_LANGUAGES } from '../lib/taxonomy';
 import { t } from '../i18n';
 import { MapView } from './MapView';
@@ -41,6 +42,16 @@ export const emptyFind: FindState = {
 };
 
 const LIMIT = 50;
+/** Lines in the place box's list. */
+const PLACES = 8;
+
+/** Directory places and towns for what was typed; a failed directory lookup still gives the towns. */
+function lookupPlaces(text: string): Promise<Suggestion[]> {
+  return Promise.all([
+    loadGazetteer(),
+    api.places(text, PLACES).catch(() => []),
+  ]).then(([index, directory]) => mergeSuggestions(directory, matchPlaces(index, text, PLACES), PLACES));
+}
 
 export function Find(props: {
   lang: string;
@@ -51,7 +62,7 @@ export function Find(props: {
   children?: preact.ComponentChildren;
 }) {
   const { state, setState, lang } = props;
-  const [suggestions, setSuggestions] = useState<Place[]>([]);
+  const [suggestions, setSuggestions] = useState<Suggestion[]>([]);
   const [active, setActive] = useState(-1);
   const [near, setNear] = useState<ServiceHit[] | null>(null);
   const [found, setFound] = useState<ServiceHit[] | null>(null);
@@ -60,6 +71,8 @@ export function Find(props: {
   const [placeNote, setPlaceNote] = useState<string | null>(null);
   const nearSeq = useRef(0);
   const searchSeq = useRef(0);
+  const placeSeq = useRef(0);
+  const placeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const set = (patch: Partial<FindState>) => setState((s) => ({ ...s, ...patch }));
 
@@ -128,6 +141,9 @@ export function Find(props: {
   }, [state.text, state.point?.lat, state.point?.lon]);
 
   function choosePoint(p: LatLon, label: string) {
+    // An answer still on its way is for text no longer there.
+    placeSeq.current++;
+    clearTimeout(placeTimer.current);
     set({ point: p, label, placeText: label });
     setSuggestions([]);
     setActive(-1);
@@ -137,18 +153,32 @@ export function Find(props: {
   function onPlaceInput(text: string) {
     set({ placeText: text });
     setPlaceNote(null);
+    // Latest wins: each keystroke cancels the lookup of the one before.
+    const seq = ++placeSeq.current;
+    clearTimeout(placeTimer.current);
     if (!text.trim() || looksNumeric(text)) {
       setSuggestions([]);
       return;
     }
-    loadGazetteer().then((index) => {
-      setSuggestions(matchPlaces(index, text, 8));
-      setActive(-1);
-    });
+    placeTimer.current = setTimeout(() => {
+      lookupPlaces(text).then((found) => {
+        if (seq !== placeSeq.current) return;
+        setSuggestions(found);
+        setActive(-1);
+      });
+    }, 120);
   }
 
-  function placeLabel(p: Place): string {
-    return [p[0], p[4], regionName(p[3], lang)].filter(Boolean).join(', ');
+  useEffect(() => () => clearTimeout(placeTimer.current), []);
+
+  /** A country code as the country's name in the UI's language; other contexts as they are. */
+  function contextName(context: string | null): string | null {
+    return context && /^[A-Z]{2}$/.test(context) ? regionName(context, lang) : context;
+  }
+
+  function placeLabel(p: Suggestion): string {
+    const parts = p.kind === 'directory' ? [p.name, contextName(p.context)] : [p.name, p.region, regionName(p.country, lang)];
+    return parts.filter(Boolean).join(', ');
   }
 
   function onPlaceKey(e: KeyboardEvent) {
@@ -166,11 +196,14 @@ export function Find(props: {
       const coords = parseCoordinates(typed);
       if (coords) return choosePoint(coords, formatPoint(coords, lang));
       const p = suggestions[Math.max(0, active)];
-      if (p) return choosePoint({ lat: p[1], lon: p[2] }, p[0]);
+      if (p) return choosePoint({ lat: p.lat, lon: p.lon }, p.name);
       // Enter before the suggestions arrived: match now.
-      loadGazetteer().then((index) => {
-        const best = matchPlaces(index, typed, 1)[0];
-        if (best) choosePoint({ lat: best[1], lon: best[2] }, best[0]);
+      const seq = ++placeSeq.current;
+      clearTimeout(placeTimer.current);
+      lookupPlaces(typed).then((found) => {
+        if (seq !== placeSeq.current) return;
+        const best = found[0];
+        if (best) choosePoint({ lat: best.lat, lon: best.lon }, best.name);
         else setPlaceNote(t('find.place_unknown'));
       });
     }
@@ -226,16 +259,19 @@ export function Find(props: {
             <ul id="place-options" role="listbox" class="options" aria-label={t('find.place_suggestions')}>
               {suggestions.map((p, i) => (
                 <li
-                  key={`${p[0]}-${p[1]}-${p[2]}`}
+                  key={`${p.kind}-${p.name}-${p.lat}-${p.lon}`}
                   id={`place-opt-${i}`}
                   role="option"
                   aria-selected={i === active}
                   class={i === active ? 'active' : ''}
                   data-testid="place-option"
                   onMouseDown={(e) => e.preventDefault()}
-                  onClick={() => choosePoint({ lat: p[1], lon: p[2] }, p[0])}
+                  onClick={() => choosePoint({ lat: p.lat, lon: p.lon }, p.name)}
                 >
                   {placeLabel(p)}
+                  {p.kind === 'directory' && (
+                    <span class="option-note"> · {t('find.place_services', { count: p.services })}</span>
+                  )}
                 </li>
               ))}
             </ul>
