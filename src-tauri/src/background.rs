@@ -209,7 +209,7 @@ impl Runner {
         self.emit();
         // A round may bring a region's whole directory: let it keep its indexes in memory,
         // then give the memory back.
-        if let Err(e) = store.limit_page_cache(njia_store::DEFAULT_PAGE_CACHE_KIB) {
+        if let Err(e) = store.set_page_cache_kib(njia_store::DEFAULT_PAGE_CACHE_KIB) {
             tracing::warn!("widening the page cache for a sync: {e}");
         }
         let result = client
@@ -218,7 +218,7 @@ impl Runner {
                 self.emit();
             })
             .await;
-        if let Err(e) = store.limit_page_cache(APP_PAGE_CACHE_KIB) {
+        if let Err(e) = store.set_page_cache_kib(APP_PAGE_CACHE_KIB) {
             tracing::warn!("capping the page cache after a sync: {e}");
         }
         self.reload_ui_store().await;

@@ -63,7 +63,7 @@ impl AppState {
 pub async fn open_capped(path: PathBuf, passphrase: String) -> Result<Store> {
     tokio::task::spawn_blocking(move || {
         let store = Store::open(&path, &passphrase)?;
-        store.limit_page_cache(APP_PAGE_CACHE_KIB)?;
+        store.set_page_cache_kib(APP_PAGE_CACHE_KIB)?;
         Ok(store)
     })
     .await

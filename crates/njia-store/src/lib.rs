@@ -111,18 +111,19 @@ impl Store {
         Ok(out)
     }
 
-    /// Caps this connection's cache of decrypted pages at `kib` KiB and gives back what it
-    /// holds above that. A store opens with a 64 MiB cache, which bulk imports and first syncs
-    /// want; the app keeps a connection open all day beside a webview on a phone, where each
-    /// such cache would fill with the directory and stay full.
-    pub fn limit_page_cache(&self, kib: u32) -> Result<()> {
+    /// Sets this connection's cache of decrypted pages to `kib` KiB, giving back what it
+    /// holds above that. A store opens with a 64 MiB cache ([`DEFAULT_PAGE_CACHE_KIB`]), which
+    /// bulk imports and first syncs want; the app keeps a connection open all day beside a
+    /// webview on a phone, where such a cache would fill with the directory and stay full, so
+    /// it narrows the cache between operations and widens it again for a sync round.
+    pub fn set_page_cache_kib(&self, kib: u32) -> Result<()> {
         self.conn
             .pragma_update(None, "cache_size", -i64::from(kib))?;
         self.conn.execute_batch("PRAGMA shrink_memory")?;
         Ok(())
     }
 
-    /// The cap on this connection's page cache, in KiB (see [`Store::limit_page_cache`]).
+    /// The cap on this connection's page cache, in KiB (see [`Store::set_page_cache_kib`]).
     pub fn page_cache_kib(&self) -> Result<u32> {
         let size: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         // Negative is KiB; positive is a count of pages.

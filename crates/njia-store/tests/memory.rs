@@ -25,7 +25,7 @@ fn a_store_opens_with_a_large_cache_and_can_be_capped_without_losing_anything() 
         .collect();
     store.import_services(&services, |_, _| {}).unwrap();
 
-    store.limit_page_cache(2_048).unwrap();
+    store.set_page_cache_kib(2_048).unwrap();
     assert_eq!(store.page_cache_kib().unwrap(), 2_048);
     // The capped connection still answers from the file.
     let hits = store
