@@ -61,10 +61,17 @@ mod tests {
         std::fs::read_to_string(path).expect("read")
     }
 
-    #[test]
-    fn moves_the_store_with_its_log() {
+    /// A temporary data root holding the legacy folder's path and the current one's, side by
+    /// side; the root must outlive the test.
+    fn folders() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let root = tempfile::tempdir().expect("tempdir");
         let (legacy, current) = (root.path().join("org.njia.app"), root.path().join("new"));
+        (root, legacy, current)
+    }
+
+    #[test]
+    fn moves_the_store_with_its_log() {
+        let (_root, legacy, current) = folders();
         write(&legacy.join("njia.db"), "store");
         write(&legacy.join("njia.db-wal"), "log");
         assert!(adopt_legacy_store(&legacy, &current).expect("adopt"));
@@ -78,8 +85,7 @@ mod tests {
 
     #[test]
     fn never_overwrites_a_store_already_in_place() {
-        let root = tempfile::tempdir().expect("tempdir");
-        let (legacy, current) = (root.path().join("org.njia.app"), root.path().join("new"));
+        let (_root, legacy, current) = folders();
         write(&legacy.join("njia.db"), "old");
         write(&current.join("njia.db"), "new");
         assert!(!adopt_legacy_store(&legacy, &current).expect("adopt"));
@@ -89,8 +95,7 @@ mod tests {
 
     #[test]
     fn finishes_a_move_cut_off_after_the_log() {
-        let root = tempfile::tempdir().expect("tempdir");
-        let (legacy, current) = (root.path().join("org.njia.app"), root.path().join("new"));
+        let (_root, legacy, current) = folders();
         // The log already moved, the store not yet.
         write(&legacy.join("njia.db"), "store");
         write(&current.join("njia.db-wal"), "log");
@@ -101,8 +106,7 @@ mod tests {
 
     #[test]
     fn nothing_to_move_on_a_first_run() {
-        let root = tempfile::tempdir().expect("tempdir");
-        let (legacy, current) = (root.path().join("org.njia.app"), root.path().join("new"));
+        let (_root, legacy, current) = folders();
         assert!(!adopt_legacy_store(&legacy, &current).expect("adopt"));
         assert!(!current.join("njia.db").exists());
     }
