@@ -13,14 +13,6 @@ fn session(service_id: &str, place: &str, count: i64) -> String {
     .to_string()
 }
 
-fn enrolled(server: &Server, worker: &str, role: &str) -> Device {
-    let d = Device::new();
-    let code = server.enrollment_code(worker, "eastleigh", "KE", role);
-    d.run(&["enroll", "--server", &server.url, "--code", &code])
-        .ok();
-    d
-}
-
 fn by_id(list: &Value) -> std::collections::BTreeMap<String, Value> {
     list.as_array()
         .unwrap()
@@ -35,43 +27,10 @@ fn two_chws_and_a_supervisor_end_with_the_same_data_as_the_server() {
 }
 
 /// The same day against a server on PostgreSQL (a fresh database on the server of
-/// `NJIA_TEST_DATABASE_URL`, made with `psql`, dropped afterwards).
+/// `NJIA_TEST_DATABASE_URL`, dropped afterwards).
 #[test]
 fn the_same_day_works_on_postgresql() {
-    if std::env::var("NJIA_SKIP_POSTGRES").is_ok_and(|v| v == "1") {
-        eprintln!("skipped: NJIA_SKIP_POSTGRES=1");
-        return;
-    }
-    let admin_url = std::env::var("NJIA_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("njia_e2e_{}", std::process::id());
-    let psql = |sql: &str| {
-        let out = std::process::Command::new("psql")
-            .args([admin_url.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
-            .output()
-            .expect("psql (the PostgreSQL client; .ci/run installs it)");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    psql(&format!("DROP DATABASE IF EXISTS {name}"));
-    psql(&format!("CREATE DATABASE {name}"));
-    struct Drop_<F: FnMut()>(F);
-    impl<F: FnMut()> Drop for Drop_<F> {
-        fn drop(&mut self) {
-            (self.0)()
-        }
-    }
-    let _cleanup = Drop_(|| psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
-    let url = match admin_url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{name}"),
-        None => panic!("NJIA_TEST_DATABASE_URL has no database name: {admin_url}"),
-    };
-    let server = Server::start(Some(&url));
-    a_day_of_work(&server);
-    drop(server);
+    njia_e2e::on_postgresql("sync_day", a_day_of_work);
 }
 
 fn a_day_of_work(server: &Server) {
@@ -89,9 +48,9 @@ fn a_day_of_work(server: &Server) {
         .ok();
     server.admin(&["import", directory.to_str().unwrap()]).ok();
 
-    let amina = enrolled(server, "Amina", "worker");
-    let baraka = enrolled(server, "Baraka", "worker");
-    let supervisor = enrolled(server, "Wanjiru", "supervisor");
+    let amina = server.enrolled("Amina", "eastleigh", "worker");
+    let baraka = server.enrolled("Baraka", "eastleigh", "worker");
+    let supervisor = server.enrolled("Wanjiru", "eastleigh", "supervisor");
     for d in [&amina, &baraka, &supervisor] {
         let report = d.run(&["sync", "--json"]).ok().json();
         assert_eq!(report["complete"], true, "{report}");
@@ -225,8 +184,8 @@ fn cut_connections_and_killed_syncs_lose_nothing_and_double_nothing() {
         },
     );
 
-    let amina = enrolled(&server, "Amina", "worker");
-    let reference = enrolled(&server, "Reference", "worker");
+    let amina = server.enrolled("Amina", "eastleigh", "worker");
+    let reference = server.enrolled("Reference", "eastleigh", "worker");
     reference.run(&["sync"]).ok();
     let want_services = reference.run(&["status", "--json"]).ok().json()["services"].clone();
     assert!(want_services.as_u64().unwrap() > 100, "{want_services}");

@@ -35,43 +35,10 @@ pub struct SyncActivity {
     /// A round is under way.
     pub running: bool,
     /// Running totals of the round under way, or the last round's.
-    #[ts(type = "SyncProgress | null")]
-    pub report: Option<SyncProgress>,
+    #[ts(type = "SyncReport | null")]
+    pub report: Option<SyncReport>,
     /// Why the last round failed, with its kind for a message in the user's language.
     pub failure: Option<AppError>,
-}
-
-/// The figures of [`SyncReport`] the UI shows.
-#[derive(Debug, Clone, Default, Serialize, TS)]
-pub struct SyncProgress {
-    pub ops_pushed: i64,
-    pub ops_pending: i64,
-    pub corrections_sent: u64,
-    pub services_received: u64,
-    pub services_removed: u64,
-    pub ops_received: u64,
-    pub requests: u32,
-    pub bytes_sent: u64,
-    pub bytes_received: u64,
-    /// True only when everything pending was acknowledged and the feed read to its end.
-    pub complete: bool,
-}
-
-impl From<&SyncReport> for SyncProgress {
-    fn from(r: &SyncReport) -> Self {
-        Self {
-            ops_pushed: r.ops_pushed,
-            ops_pending: r.ops_pending,
-            corrections_sent: r.corrections_sent,
-            services_received: r.services_received,
-            services_removed: r.services_removed,
-            ops_received: r.ops_received,
-            requests: r.requests,
-            bytes_sent: r.bytes_sent,
-            bytes_received: r.bytes_received,
-            complete: r.complete,
-        }
-    }
 }
 
 /// The running task: wake it, read what it is doing, stop it on lock.
@@ -204,7 +171,7 @@ impl Runner {
         {
             let mut a = lock(&self.activity);
             a.running = true;
-            a.report = Some(SyncProgress::default());
+            a.report = Some(SyncReport::default());
         }
         self.emit();
         // A round may bring a region's whole directory: let it keep its indexes in memory,
@@ -214,7 +181,7 @@ impl Runner {
         }
         let result = client
             .sync(store, None, |r| {
-                lock(&self.activity).report = Some(r.into());
+                lock(&self.activity).report = Some(r.clone());
                 self.emit();
             })
             .await;
@@ -225,7 +192,7 @@ impl Runner {
         match result {
             Ok(report) => {
                 let complete = report.complete;
-                self.finish(Some((&report).into()), None);
+                self.finish(Some(report), None);
                 if complete {
                     Outcome::Complete
                 } else {
@@ -251,7 +218,7 @@ impl Runner {
         }
     }
 
-    fn finish(&self, report: Option<SyncProgress>, failure: Option<AppError>) {
+    fn finish(&self, report: Option<SyncReport>, failure: Option<AppError>) {
         {
             let mut a = lock(&self.activity);
             a.running = false;

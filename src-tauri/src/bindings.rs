@@ -5,7 +5,7 @@
 
 use ts_rs::TS;
 
-use crate::background::{SyncActivity, SyncProgress};
+use crate::background::SyncActivity;
 use crate::commands::directory::{CorrectionArgs, DirectoryInfo, NearArgs, SearchArgs};
 use crate::commands::outreach::{ReferralChange, ReferralQuery};
 use crate::commands::session::{AppInfo, Unlocked};
@@ -29,7 +29,7 @@ pub fn typescript() -> String {
         ReferralChange::decl(),
         SyncView::decl(),
         SyncActivity::decl(),
-        SyncProgress::decl(),
+        njia_sync::SyncReport::decl(),
         njia_store::directory::ServiceHit::decl(),
         njia_store::places::Place::decl(),
         njia_store::hours::WeekHours::decl(),

@@ -19,7 +19,7 @@ pub fn tune(window: &tauri::WebviewWindow) -> tauri::Result<()> {
         if let Some(settings) = WebViewExt::settings(&view) {
             settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
             settings.set_enable_page_cache(false);
-            // The map is SVG; nothing draws with WebGL or plays media.
+            // The map draws on 2D canvases; nothing draws with WebGL or plays media.
             settings.set_enable_webgl(false);
             settings.set_enable_media(false);
         }

@@ -3,8 +3,8 @@
 //! search shows its results ≤ 100 ms after the tap.
 //!
 //! `cargo build --release -p njia-app -p njia-cli && NJIA_E2E_PROFILE=release cargo bench -p
-//! njia-e2e --bench app`. Under `cargo test` it runs a small version (2k services, one
-//! launch) as a smoke test. Needs what the app's end-to-end test needs; says why and stops
+//! njia-e2e --bench app` (`NJIA_BENCH_LAUNCHES=1` for a quick look). Under `cargo test` it
+//! runs a small version (2k services, one launch) as a smoke test. Needs what the app's end-to-end test needs; says why and stops
 //! where something is missing.
 //!
 //! Launch is timed from the WebDriver request that starts the app to the unlock screen
@@ -36,6 +36,19 @@ setTimeout(() => finish(-1), 5000);
 document.querySelector(`[data-testid="${testid}"]`).click();
 "#;
 
+/// Times every `near` command's round trip through Tauri's IPC (the store's search and the
+/// answer's crossing), so a tap's time splits into the command and the page's own work.
+const TIME_NEAR: &str = r#"
+const internals = window.__TAURI_INTERNALS__;
+const invoke = internals.invoke.bind(internals);
+window.__njiaNearMs = [];
+internals.invoke = (cmd, args, options) => {
+  if (cmd !== 'near') return invoke(cmd, args, options);
+  const t0 = performance.now();
+  return invoke(cmd, args, options).finally(() => window.__njiaNearMs.push(performance.now() - t0));
+};
+"#;
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -63,6 +76,11 @@ fn main() {
     } else {
         (2_000, 1, 6)
     };
+    // Fewer launches for a quick look while tuning: NJIA_BENCH_LAUNCHES=1.
+    let launches = std::env::var("NJIA_BENCH_LAUNCHES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(launches);
     let device = Device::new();
     device
         .run(&[
@@ -85,6 +103,7 @@ fn main() {
     let mut launch = Vec::new();
     let mut unlock = Vec::new();
     let mut tap = Vec::new();
+    let mut near_ms = Vec::new();
     let mut memory_first_mib = Vec::new();
     let mut memory_mib = Vec::new();
     for _ in 0..launches {
@@ -117,12 +136,26 @@ fn main() {
             find(c, "result").await;
             tokio::time::sleep(Duration::from_millis(500)).await;
             memory_first_mib.push(app.memory_kib() as f64 / 1024.0);
+            c.execute(TIME_NEAR, vec![])
+                .await
+                .expect("timing the near command");
             for i in 0..taps {
                 let chip = ["chip-free", "chip-cat-hiv", "chip-interpreter"][i % 3];
                 let ms = tap_ms(c, chip).await;
                 assert!(ms >= 0.0, "tapping {chip} changed nothing in 5 s");
                 tap.push(ms);
             }
+            let timed = c
+                .execute("return window.__njiaNearMs", vec![])
+                .await
+                .expect("the near command's times");
+            near_ms.extend(
+                timed
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_f64),
+            );
             tokio::time::sleep(Duration::from_millis(500)).await;
             let by_process = app.memory_by_process();
             let total: u64 = by_process.iter().map(|(_, kib)| kib).sum();
@@ -143,6 +176,7 @@ fn main() {
         &mut launch,
         &mut unlock,
         &mut tap,
+        &mut near_ms,
         &mut memory_first_mib,
         &mut memory_mib,
     ] {
@@ -166,6 +200,13 @@ fn main() {
         tap.len(),
         100.0 / percentile(&tap, 0.99).max(1.0)
     );
+    if !near_ms.is_empty() {
+        println!(
+            "  of which the near command (store search + IPC both ways): p50 {:.0} ms, p99 {:.0} ms",
+            percentile(&near_ms, 0.5),
+            percentile(&near_ms, 0.99)
+        );
+    }
     println!(
         "memory (PSS of the app and its webview processes) after the first search: {:.0} MiB, \
          worst {:.0} MiB (bar ≤ 300 MB)",

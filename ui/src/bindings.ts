@@ -61,15 +61,71 @@ running: boolean,
 /**
  * Running totals of the round under way, or the last round's.
  */
-report: SyncProgress | null, 
+report: SyncReport | null, 
 /**
  * Why the last round failed, with its kind for a message in the user's language.
  */
 failure: AppError | null, };
 
-export type SyncProgress = { ops_pushed: number, ops_pending: number, corrections_sent: number, services_received: number, services_removed: number, ops_received: number, requests: number, bytes_sent: number, bytes_received: number, 
+export type SyncReport = { 
 /**
- * True only when everything pending was acknowledged and the feed read to its end.
+ * The server synced with.
+ */
+server: string, 
+/**
+ * This device's operations the server acknowledged during this sync.
+ */
+ops_pushed: number, 
+/**
+ * Operations still not acknowledged at the end (0 when complete).
+ */
+ops_pending: number, 
+/**
+ * Corrections the server acknowledged during this sync.
+ */
+corrections_sent: number, 
+/**
+ * Directory services received (added, changed, or already held).
+ */
+services_received: number, 
+/**
+ * Services removed from the device's directory.
+ */
+services_removed: number, 
+/**
+ * Outreach operations of other devices received (a supervisor's edits, the history of
+ * a replaced phone).
+ */
+ops_received: number, 
+/**
+ * Items of the change feed received in this round's pages (services whole or as
+ * patches, removals, operations), whether or not they changed anything.
+ */
+items_received: number, 
+/**
+ * Items the server said wait after the last page; `None` from a server that does not
+ * count them. With `items_received`, how far a pull has come.
+ */
+items_remaining: number | null, 
+/**
+ * HTTP requests made, retries included.
+ */
+requests: number, 
+/**
+ * Of which retries after a transient failure.
+ */
+retries: number, bytes_sent: number, bytes_received: number, 
+/**
+ * The feed cursor at the end.
+ */
+cursor: number, 
+/**
+ * The last answer said more changes wait.
+ */
+more: boolean, 
+/**
+ * Every operation and correction acknowledged and the feed read to its end: the only
+ * case in which the app may say "synced".
  */
 complete: boolean, };
 

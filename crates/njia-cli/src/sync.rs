@@ -62,9 +62,17 @@ pub fn sync(db: &Option<PathBuf>, a: SyncArgs, json: bool) -> anyhow::Result<()>
     });
     let result = client.sync(&mut store, a.server.as_deref(), |r| {
         if let Some(s) = &spinner {
+            let received = match r.items_remaining {
+                Some(left) if left > 0 => format!(
+                    "received {} of {} change(s)",
+                    r.items_received,
+                    r.items_received + left
+                ),
+                _ => format!("received {} change(s)", r.items_received),
+            };
             s.set_message(format!(
-                "sent {} operation(s), {} left; received {} service(s)",
-                r.ops_pushed, r.ops_pending, r.services_received
+                "sent {} operation(s), {} left; {received}",
+                r.ops_pushed, r.ops_pending
             ));
         }
     });

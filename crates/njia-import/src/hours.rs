@@ -98,6 +98,12 @@ pub(crate) fn fmt_time(minutes: u16) -> String {
 /// Reads the plain weekly subset of OSM `opening_hours`, with OSM's rule that a later rule
 /// replaces what earlier rules said about the same days. `None` when the string uses anything
 /// outside that subset.
+///
+/// Not a general reader (that is `njia_model::hours`): the HSDS export only turns into
+/// schedule rows a string [`to_osm`] itself would write ([`to_schedule_rows`] checks the round
+/// trip), and keeps a night such as `Sa 22:00-02:00` as one row closing before it opens, as
+/// HSDS allows; `njia_model::hours::plain_weekly` cuts it at midnight for timetables that
+/// have no next day.
 pub(crate) fn parse_osm(text: &str) -> Option<Week> {
     let text = text.trim();
     if text == "24/7" {

@@ -190,6 +190,11 @@ pub struct SyncResponse {
     pub cursor: i64,
     /// More changes wait: ask again right away.
     pub more: bool,
+    /// How many items (services, patches, removals, operations) wait after this page, as
+    /// the feed stood when the page was read: the device's progress bar during a pull.
+    /// Absent from servers older than this field; 0 when `more` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
     pub server_time: DateTime<Utc>,
 }
 
@@ -384,6 +389,33 @@ mod tests {
         assert!(bad.apply_to(&base).is_err());
         let req: SyncRequest = serde_json::from_str(r#"{"cursor":1,"patches":true}"#).unwrap();
         assert!(req.patches);
+    }
+
+    /// Frozen wire shape of an answer; an older server's answer, without `remaining`, still
+    /// reads.
+    #[test]
+    fn sync_response_golden() {
+        let resp = SyncResponse {
+            acked_idx: 3,
+            corrections_acked: vec![],
+            changes: Changes {
+                removed: vec!["x".into()],
+                ..Changes::default()
+            },
+            cursor: 9,
+            more: true,
+            remaining: Some(1200),
+            server_time: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        };
+        let text = serde_json::to_string(&resp).unwrap();
+        assert_eq!(
+            text,
+            r#"{"acked_idx":3,"changes":{"removed":["x"]},"cursor":9,"more":true,"remaining":1200,"server_time":"2025-11-24T16:00:00Z"}"#
+        );
+        assert_eq!(serde_json::from_str::<SyncResponse>(&text).unwrap(), resp);
+        let older = text.replace(r#""remaining":1200,"#, "");
+        let read: SyncResponse = serde_json::from_str(&older).unwrap();
+        assert_eq!(read.remaining, None);
     }
 
     #[test]

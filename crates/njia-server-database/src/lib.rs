@@ -171,6 +171,9 @@ pub struct FeedPage {
     pub changes: Changes,
     pub cursor: i64,
     pub more: bool,
+    /// Items the device may see after this page (0 when not `more`), counted in the same
+    /// snapshot: what the next pages will bring unless the feed grows meanwhile.
+    pub remaining: u64,
 }
 
 /// The server's storage. Every method is one transaction.

@@ -267,7 +267,8 @@ impl Feed {
 
 /// Reads the feed from `cursor` to its end, `max_bytes` a page, checking on the way what
 /// every page promises: within its size unless it is one item, never empty while more
-/// waits, a cursor that moves forward.
+/// waits, a cursor that moves forward, and a count of what remains that the later pages
+/// bear out (nothing is written while it reads).
 async fn read_feed<D: Database>(
     db: &D,
     device: &DeviceRecord,
@@ -278,6 +279,8 @@ async fn read_feed<D: Database>(
         cursor,
         ..Feed::default()
     };
+    // Each page's (items, remaining).
+    let mut counts: Vec<(usize, u64)> = Vec::new();
     for _ in 0..100_000 {
         let page = db
             .changes(device, feed.cursor, max_bytes)
@@ -293,12 +296,27 @@ async fn read_feed<D: Database>(
             assert!(items(&page) > 0, "an empty page says more waits");
             assert!(page.cursor > feed.cursor, "the cursor did not move");
         }
+        if !page.more {
+            assert_eq!(page.remaining, 0, "the last page says items remain");
+        }
+        counts.push((items(&page), page.remaining));
         feed.pages += 1;
         feed.cursor = page.cursor;
         feed.services.extend(page.changes.services);
         feed.removed.extend(page.changes.removed);
         feed.ops.extend(page.changes.ops);
         if !page.more {
+            let mut later = 0u64;
+            for (i, (items, remaining)) in counts.iter().enumerate().rev() {
+                assert_eq!(
+                    *remaining,
+                    later,
+                    "page {} of {} said {remaining} items remain; the pages after it held {later}",
+                    i + 1,
+                    counts.len()
+                );
+                later += *items as u64;
+            }
             return feed;
         }
     }

@@ -47,6 +47,20 @@ UNION ALL
 ORDER BY seq
 LIMIT $6";
 
+/// How many rows [`FEED`] holds after a cursor, without its limits: the items of the next
+/// pages.
+const REMAINING: &str = "
+SELECT (SELECT count(*)
+          FROM service s
+         WHERE s.change_seq > $1
+           AND (cardinality($2::text[]) = 0 OR s.country IS NULL OR s.country = ANY($2)
+                OR EXISTS (SELECT 1 FROM jsonb_each_text(s.left_at) AS l(region, seq)
+                            WHERE (l.region = ANY($2) OR l.region = '*') AND l.seq::int8 > $1)))
+     + (SELECT count(*)
+          FROM operation o
+         WHERE o.seq > $1 AND o.applied AND o.device_id <> $3
+           AND (o.owner_worker = $4 OR o.owner_team = $5))";
+
 /// One entry of a page.
 enum Item {
     Service(Box<ServiceVersion>),
@@ -164,6 +178,25 @@ fn item(row: &Row, regions: &[String], cursor: i64, patches: bool) -> DbResult<I
     }))
 }
 
+/// Items the next pages hold, read in the page's snapshot (the next request's cursor is
+/// `cursor`).
+async fn remaining(
+    tx: &tokio_postgres::Transaction<'_>,
+    device: &DeviceRecord,
+    cursor: i64,
+    team: Option<&str>,
+) -> DbResult<u64> {
+    let count: i64 = tx
+        .query_one(
+            REMAINING,
+            &[&cursor, &device.regions, &device.id, &device.worker, &team],
+        )
+        .await
+        .map_err(backend)?
+        .get(0);
+    Ok(count.unsigned_abs())
+}
+
 pub(crate) async fn changes(
     client: &mut Client,
     device: &DeviceRecord,
@@ -214,6 +247,7 @@ pub(crate) async fn changes(
             if !page.changes.is_empty() && size.with(list, len) > max_bytes {
                 page.cursor = pos;
                 page.more = true;
+                page.remaining = remaining(&tx, device, pos, team).await?;
                 tx.commit().await.map_err(backend)?;
                 return Ok(page);
             }

@@ -210,6 +210,32 @@ pub(crate) fn changes(
         }
         page.cursor = if page.more { last_seq } else { head };
     }
+    if page.more {
+        page.remaining = remaining(&tx, device, page.cursor, team.as_deref())?;
+    }
     tx.commit()?;
     Ok(page)
+}
+
+/// Items the next pages hold: the rows the same two queries find after `cursor`.
+fn remaining(
+    tx: &rusqlite::Transaction<'_>,
+    device: &DeviceRecord,
+    cursor: i64,
+    team: Option<&str>,
+) -> Result<u64> {
+    let regions = &device.regions;
+    let services: i64 = tx
+        .prepare_cached(&format!("SELECT count(*) FROM ({SERVICES_SQL})"))?
+        .query_row(
+            params![cursor, !regions.is_empty(), to_json(regions)?],
+            |r| r.get(0),
+        )?;
+    let ops: i64 = tx
+        .prepare_cached(&format!("SELECT count(*) FROM ({OPS_SQL})"))?
+        .query_row(
+            params![cursor, device.id.to_string(), device.worker, team],
+            |r| r.get(0),
+        )?;
+    Ok((services + ops).unsigned_abs())
 }

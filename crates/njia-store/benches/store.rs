@@ -178,6 +178,7 @@ fn main() {
             },
             cursor: 1 + i,
             more: true,
+            remaining: None,
             server_time: chrono::Utc::now(),
         };
         store.apply_sync_page(&page).expect("page");

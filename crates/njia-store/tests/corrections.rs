@@ -36,6 +36,7 @@ fn answer(services: Vec<ServiceVersion>, acked: Vec<uuid::Uuid>) -> SyncResponse
         },
         cursor: 1,
         more: false,
+        remaining: None,
         server_time: Utc::now(),
     }
 }

@@ -55,6 +55,7 @@ fn page(changes: Changes, cursor: i64, more: bool) -> SyncResponse {
         changes,
         cursor,
         more,
+        remaining: None,
         server_time: Utc::now(),
     }
 }

@@ -51,6 +51,7 @@ fn page(acked_idx: i64, cursor: i64, changes: Changes, more: bool) -> SyncRespon
         changes,
         cursor,
         more,
+        remaining: None,
         server_time: Utc::now(),
     }
 }

@@ -83,8 +83,10 @@ const CORRECTIONS_PER_REQUEST: usize = 200;
 /// Responses in a row that move nothing forward before the sync gives up.
 const MAX_STALLS: u32 = 3;
 
-/// What one sync did. Bytes are the bodies as on the wire (compressed).
+/// What one sync did. Bytes are the bodies as on the wire (compressed). Reported after
+/// every answer while the round runs, so it is also the round's progress.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     /// The server synced with.
     pub server: String,
@@ -101,6 +103,12 @@ pub struct SyncReport {
     /// Outreach operations of other devices received (a supervisor's edits, the history of
     /// a replaced phone).
     pub ops_received: u64,
+    /// Items of the change feed received in this round's pages (services whole or as
+    /// patches, removals, operations), whether or not they changed anything.
+    pub items_received: u64,
+    /// Items the server said wait after the last page; `None` from a server that does not
+    /// count them. With `items_received`, how far a pull has come.
+    pub items_remaining: Option<u64>,
     /// HTTP requests made, retries included.
     pub requests: u32,
     /// Of which retries after a transient failure.
@@ -402,6 +410,12 @@ impl SyncClient {
                         (resp.changes.services.len() + resp.changes.patches.len()) as u64;
                     report.services_removed += applied.services_removed;
                     report.ops_received += applied.ops_received;
+                    report.items_received += (resp.changes.services.len()
+                        + resp.changes.patches.len()
+                        + resp.changes.removed.len()
+                        + resp.changes.ops.len())
+                        as u64;
+                    report.items_remaining = if resp.more { resp.remaining } else { Some(0) };
                     report.cursor = resp.cursor;
                     report.more = resp.more;
                     let moved = resp.acked_idx > after

@@ -119,6 +119,7 @@ mod tests {
             changes: Changes::default(),
             cursor: 9,
             more: false,
+            remaining: None,
             server_time: Utc::now(),
         };
         let (body, _) = encode(&resp).unwrap();

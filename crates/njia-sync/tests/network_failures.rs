@@ -48,6 +48,7 @@ fn ok(acked_idx: i64, cursor: i64, more: bool, changes: Changes) -> Reply {
         changes,
         cursor,
         more,
+        remaining: None,
         server_time: server_time(),
     };
     let (body, _) = codec::encode(&resp).unwrap();
@@ -304,6 +305,7 @@ async fn a_gap_resends_from_the_idx_the_server_holds() {
             changes: Changes::default(),
             cursor: 5,
             more: false,
+            remaining: None,
             server_time: server_time(),
         })
         .unwrap();
@@ -341,6 +343,7 @@ async fn an_answer_cut_mid_body_is_retried_and_applied_once() {
         },
         cursor: 11,
         more: false,
+        remaining: None,
         server_time: server_time(),
     };
     let (body, _) = codec::encode(&full).unwrap();
@@ -634,6 +637,7 @@ async fn a_store_that_synced_refuses_enrolment_before_spending_the_code() {
             changes: Changes::default(),
             cursor: 1,
             more: false,
+            remaining: None,
             server_time: server_time(),
         })
         .unwrap();

@@ -1,7 +1,7 @@
 // Find services: a point (place name, typed coordinates, map click or GPS), filter chips,
 // text search as you type; results as a list and on the offline map.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { ServiceHit } from '../bindings';
 import { formatPoint, looksNumeric, parseCoordinates, type LatLon } from '../lib/coords';
@@ -102,10 +102,14 @@ export function Find(props: {
           if (seq !== nearSeq.current) return;
           setNear(hits);
           setError(null);
+          setBusy(false);
         },
-        (e) => seq === nearSeq.current && setError(errorMessage(t, e)),
-      )
-      .finally(() => seq === nearSeq.current && setBusy(false));
+        (e) => {
+          if (seq !== nearSeq.current) return;
+          setError(errorMessage(t, e));
+          setBusy(false);
+        },
+      );
   }, [
     state.point?.lat,
     state.point?.lon,
@@ -230,6 +234,25 @@ export function Find(props: {
 
   const searching = state.text.trim() !== '';
   const hits = searching ? found : near;
+  // The latest handler, behind a callback that never changes, so the list below is made
+  // again only when the results, the selection or the language change (a filter tap
+  // renders this screen three times; the fifty rows once).
+  const onOpen = useRef(props.onOpen);
+  onOpen.current = props.onOpen;
+  const open = useMemo(() => (h: ServiceHit) => onOpen.current(h), []);
+  const list = useMemo(
+    () => <ResultList hits={hits ?? []} selected={props.selected} lang={lang} onOpen={open} />,
+    [hits, props.selected, lang, open],
+  );
+  const languageOptions = useMemo(
+    () =>
+      CLIENT_LANGUAGES.map((c) => (
+        <option value={c} key={c}>
+          {languageName(c, lang)}
+        </option>
+      )),
+    [lang],
+  );
 
   return (
     <div class={props.children ? 'find with-service' : 'find'}>
@@ -314,11 +337,7 @@ export function Find(props: {
             <span>{t('find.language')}</span>
             <select value={state.language} onChange={(e) => set({ language: e.currentTarget.value })}>
               <option value="">{t('find.any_language')}</option>
-              {CLIENT_LANGUAGES.map((c) => (
-                <option value={c} key={c}>
-                  {languageName(c, lang)}
-                </option>
-              ))}
+              {languageOptions}
             </select>
           </label>
         </div>
@@ -356,35 +375,43 @@ export function Find(props: {
                   : t('find.results', { count: hits.length })}
             </h2>
             {hits && hits.length === 0 && <p class="hint">{t('find.nothing')}</p>}
-            <ul class="results">
-              {(hits ?? []).map((h) => (
-                <li key={h.id}>
-                  <button
-                    type="button"
-                    class={h.id === props.selected ? 'result sel' : 'result'}
-                    data-testid="result"
-                    data-id={h.id}
-                    onClick={() => props.onOpen(h)}
-                  >
-                    <span class="result-top">
-                      <strong class="result-name">{h.name}</strong>
-                      {h.distance_m != null && <span class="dist">{formatDistance(h.distance_m, lang)}</span>}
-                    </span>
-                    <span class="result-meta">
-                      <OpenBadge open={h.open} />
-                      {h.free_of_charge && <span class="badge">{t('badge.free')}</span>}
-                      {h.no_documents_required && <span class="badge">{t('badge.no_documents')}</span>}
-                      {h.interpreter_available && <span class="badge">{t('badge.interpreter')}</span>}
-                    </span>
-                    <span class="result-cats">{h.categories.map((c) => t(`category.${c}`, { defaultValue: c })).join(' · ')}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+            {list}
           </>
         )}
       </section>
     </div>
+  );
+}
+
+/** The results as buttons that open each service; the accessible twin of the map. */
+function ResultList(props: { hits: ServiceHit[]; selected: string | null; lang: string; onOpen: (h: ServiceHit) => void }) {
+  const { lang } = props;
+  return (
+    <ul class="results">
+      {props.hits.map((h) => (
+        <li key={h.id}>
+          <button
+            type="button"
+            class={h.id === props.selected ? 'result sel' : 'result'}
+            data-testid="result"
+            data-id={h.id}
+            onClick={() => props.onOpen(h)}
+          >
+            <span class="result-top">
+              <strong class="result-name">{h.name}</strong>
+              {h.distance_m != null && <span class="dist">{formatDistance(h.distance_m, lang)}</span>}
+            </span>
+            <span class="result-meta">
+              <OpenBadge open={h.open} />
+              {h.free_of_charge && <span class="badge">{t('badge.free')}</span>}
+              {h.no_documents_required && <span class="badge">{t('badge.no_documents')}</span>}
+              {h.interpreter_available && <span class="badge">{t('badge.interpreter')}</span>}
+            </span>
+            <span class="result-cats">{h.categories.map((c) => t(`category.${c}`, { defaultValue: c })).join(' · ')}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 

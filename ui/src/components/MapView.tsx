@@ -59,15 +59,16 @@ export function MapView(props: MapProps) {
     m.attributionControl.setPrefix(false);
     m.attributionControl.addAttribution('Natural Earth');
     L.control.scale({ imperial: false }).addTo(m);
+    // The countries draw on a canvas of their own, under the markers': new results redraw
+    // fifty circles, not every country's outline.
+    m.createPane('basemap').style.zIndex = '350';
     let alive = true;
     loadBasemap().then((geo) => {
       if (!alive) return;
       L.geoJSON(geo, {
         interactive: false,
-        style: { color: '#6b6b6b', weight: 1, fillColor: '#f2efe6', fillOpacity: 1 },
-      })
-        .addTo(m)
-        .bringToBack();
+        style: { renderer: L.canvas({ pane: 'basemap' }), color: '#6b6b6b', weight: 1, fillColor: '#f2efe6', fillOpacity: 1 },
+      }).addTo(m);
     });
     markers.current = L.layerGroup().addTo(m);
     m.on('click', (e: L.LeafletMouseEvent) => {
@@ -120,7 +121,10 @@ export function MapView(props: MapProps) {
   }, [props.point?.lat, props.point?.lon, props.hits, props.selected]);
 
   // The view: fitted to the point and the nearest results when either changes (not on
-  // every render, so a pan or zoom by hand stays).
+  // every render, so a pan or zoom by hand stays). New results around the same point (a
+  // filter tap) move the view only when the nearest of them are out of sight: every move
+  // redraws the basemap.
+  const fittedPoint = useRef<LatLon | null>(null);
   useEffect(() => {
     const m = map.current;
     if (!m) return;
@@ -128,10 +132,16 @@ export function MapView(props: MapProps) {
     if (props.point) bounds.push([props.point.lat, props.point.lon]);
     const wasTapped = tapped.current;
     tapped.current = false;
+    const before = fittedPoint.current;
+    const samePoint = !!props.point && !!before && before.lat === props.point.lat && before.lon === props.point.lon;
+    fittedPoint.current = props.point;
     if (bounds.length === 1) {
-      if (!wasTapped) m.setView(bounds[0], Math.max(m.getZoom(), 11));
+      if (!wasTapped && !samePoint) m.setView(bounds[0], Math.max(m.getZoom(), 11));
+    } else if (bounds.length > 1) {
+      const target = L.latLngBounds(bounds);
+      if (samePoint && m.getBounds().contains(target)) return;
+      m.fitBounds(target, { padding: [30, 30], maxZoom: 14 });
     }
-    else if (bounds.length > 1) m.fitBounds(L.latLngBounds(bounds), { padding: [30, 30], maxZoom: 14 });
   }, [props.point?.lat, props.point?.lon, props.hits]);
 
   return (

@@ -2,6 +2,8 @@
 // Accepts "-1.2741, 36.8516", "-1.2741 36.8516", "1.2741 S, 36.8516 E" and, where the comma
 // is the decimal mark, "-1,2741; 36,8516".
 
+import { numberFormat } from './intl';
+
 export interface LatLon {
   lat: number;
   lon: number;
@@ -42,7 +44,7 @@ export function looksNumeric(text: string): boolean {
 
 /** "−1.27410, 36.85160" for showing a point (5 decimals: about a metre). */
 export function formatPoint(p: LatLon, locale: string): string {
-  const f = new Intl.NumberFormat(locale, { minimumFractionDigits: 4, maximumFractionDigits: 5 });
+  const f = numberFormat(locale, { minimumFractionDigits: 4, maximumFractionDigits: 5 });
   const sep = f.format(1.5).includes(',') ? '; ' : ', ';
   return `${f.format(p.lat)}${sep}${f.format(p.lon)}`;
 }

@@ -1,16 +1,18 @@
 // Numbers, distances and dates in the user's language, through Intl.
 
+import { dateTimeFormat, displayNames, numberFormat, relativeTimeFormat } from './intl';
+
 /** "350 m", "1.2 km", "15 km" (or "1,2 km" in French). */
 export function formatDistance(meters: number, locale: string): string {
   if (!Number.isFinite(meters) || meters < 0) return '';
   if (meters < 1000) {
     const m = meters < 100 ? Math.round(meters) : Math.round(meters / 10) * 10;
     if (m >= 1000) return formatDistance(1000, locale);
-    return new Intl.NumberFormat(locale, { style: 'unit', unit: 'meter', unitDisplay: 'short' }).format(m);
+    return numberFormat(locale, { style: 'unit', unit: 'meter', unitDisplay: 'short' }).format(m);
   }
   const km = meters / 1000;
   const digits = km < 10 ? 1 : 0;
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: 'unit',
     unit: 'kilometer',
     unitDisplay: 'short',
@@ -20,7 +22,7 @@ export function formatDistance(meters: number, locale: string): string {
 }
 
 export function formatNumber(n: number, locale: string): string {
-  return new Intl.NumberFormat(locale).format(n);
+  return numberFormat(locale).format(n);
 }
 
 /** A stored RFC 3339 time shown as date and time in the user's language. */
@@ -28,7 +30,7 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
 /** A YYYY-MM-DD day shown in the user's language (no time zone shift). */
@@ -37,7 +39,7 @@ export function formatDay(day: string | null | undefined, locale: string): strin
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return day;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
 /** "5 minutes ago" style, for the last sync. */
@@ -45,7 +47,7 @@ export function formatAgo(iso: string, locale: string, now = Date.now()): string
   const d = new Date(iso).getTime();
   if (Number.isNaN(d)) return iso;
   const s = Math.round((d - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const rtf = relativeTimeFormat(locale, { numeric: 'auto' });
   const a = Math.abs(s);
   if (a < 60) return rtf.format(s, 'second');
   if (a < 3600) return rtf.format(Math.round(s / 60), 'minute');
@@ -56,7 +58,7 @@ export function formatAgo(iso: string, locale: string, now = Date.now()): string
 /** A language's name in the user's language: "sw" → "Kiswahili" / "Swahili" / "suaíli". */
 export function languageName(code: string, locale: string): string {
   try {
-    return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
+    return displayNames(locale, 'language').of(code) ?? code;
   } catch {
     return code;
   }
@@ -64,17 +66,17 @@ export function languageName(code: string, locale: string): string {
 
 export function regionName(code: string, locale: string): string {
   try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+    return displayNames(locale, 'region').of(code) ?? code;
   } catch {
     return code;
   }
 }
 
 export function formatBytes(n: number, locale: string): string {
-  if (n < 1024) return new Intl.NumberFormat(locale, { style: 'unit', unit: 'byte', unitDisplay: 'narrow' }).format(n);
+  if (n < 1024) return numberFormat(locale, { style: 'unit', unit: 'byte', unitDisplay: 'narrow' }).format(n);
   if (n < 1024 * 1024)
-    return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(n / 1024);
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(
+    return numberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(n / 1024);
+  return numberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(
     n / 1024 / 1024,
   );
 }

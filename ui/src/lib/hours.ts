@@ -3,6 +3,7 @@
 
 import type { DayHours, LocalTime, WeekHours } from '../bindings';
 import type { Translate } from './errors';
+import { dateTimeFormat } from './intl';
 
 function utcDay(date: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
@@ -13,7 +14,7 @@ function utcDay(date: string): Date | null {
 export function weekdayName(date: string, locale: string, width: 'short' | 'long' = 'short'): string {
   const d = utcDay(date);
   if (!d) return date;
-  return new Intl.DateTimeFormat(locale, { weekday: width, timeZone: 'UTC' }).format(d);
+  return dateTimeFormat(locale, { weekday: width, timeZone: 'UTC' }).format(d);
 }
 
 /** A local "HH:MM" as the locale writes a 24-hour clock time ("17:00", "17 h 00" never). */
@@ -21,7 +22,7 @@ export function formatClock(hhmm: string, locale: string): string {
   const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
   if (!m) return hhmm;
   const d = new Date(Date.UTC(2000, 0, 1, Number(m[1]), Number(m[2])));
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(d);
+  return dateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(d);
 }
 
 /** A moment of the week: the time alone when it is on `today`, else "Mon 08:00". */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncActivity, SyncProgress, SyncView } from '../bindings';
+import type { SyncActivity, SyncReport, SyncView } from '../bindings';
 import { progressFraction, syncState } from './sync';
 
-const progress = (p: Partial<SyncProgress>): SyncProgress => ({
-  ops_pushed: 0, ops_pending: 0, corrections_sent: 0, services_received: 0, services_removed: 0,
-  ops_received: 0, requests: 1, bytes_sent: 0, bytes_received: 0, complete: false, ...p,
+const progress = (p: Partial<SyncReport>): SyncReport => ({
+  server: 'http://s', ops_pushed: 0, ops_pending: 0, corrections_sent: 0, services_received: 0,
+  services_removed: 0, ops_received: 0, items_received: 0, items_remaining: null, requests: 1,
+  retries: 0, bytes_sent: 0, bytes_received: 0, cursor: 0, more: false, complete: false, ...p,
 });
 const view = (last_sync: string | null, activity: SyncActivity, enrolled = true): SyncView => ({
   enrolled, worker: 'w', team: null, activity,
@@ -30,8 +31,21 @@ describe('sync state', () => {
     expect(syncState(null, view(null, running, false))).toBe('not_enrolled');
   });
   it('tells progress when it can', () => {
-    expect(progressFraction({ running: true, report: progress({ ops_pushed: 3, ops_pending: 1 }), failure: null })).toBe(0.75);
+    const running = (p: Partial<SyncReport>): SyncActivity => ({ running: true, report: progress(p), failure: null });
+    expect(progressFraction(running({ ops_pushed: 3, ops_pending: 1 }))).toBe(0.75);
     expect(progressFraction({ running: true, report: null, failure: null })).toBeNull();
+    // Before the first answer nothing is known.
+    expect(progressFraction(running({}))).toBeNull();
+    // A pull: 2,000 of 8,000 feed items received.
+    expect(progressFraction(running({ items_received: 2000, items_remaining: 6000, more: true }))).toBe(0.25);
+    // Pushing and pulling together count as one bar.
+    expect(progressFraction(running({ ops_pushed: 10, items_received: 90, items_remaining: 100, more: true }))).toBe(0.5);
+    // The feed read to its end.
+    expect(progressFraction(running({ items_received: 500, items_remaining: 0 }))).toBe(1);
+  });
+  it('leaves a pull indeterminate when the server does not count what remains', () => {
+    const r = progress({ ops_pushed: 5, items_received: 4000, more: true, items_remaining: null });
+    expect(progressFraction({ running: true, report: r, failure: null })).toBeNull();
   });
 });
 

@@ -25,11 +25,18 @@ export function syncState(before: string | null | undefined, view: SyncView, act
   return 'idle';
 }
 
-/** Progress of a round as a fraction 0..1 when it can be told, else null (indeterminate). */
+/**
+ * Progress of a round as a fraction 0..1 when it can be told, else null (indeterminate):
+ * what was sent and received against that plus what is still to send and what the server
+ * said remains of the feed. A server that does not count what remains leaves the pull
+ * indeterminate while it says more waits.
+ */
 export function progressFraction(a: SyncActivity): number | null {
   const r = a.report;
   if (!r) return null;
-  const total = r.ops_pushed + r.ops_pending;
+  if (r.more && r.items_remaining == null) return null;
+  const done = r.ops_pushed + r.items_received;
+  const total = done + r.ops_pending + (r.items_remaining ?? 0);
   if (total <= 0) return null;
-  return Math.min(1, r.ops_pushed / total);
+  return Math.min(1, done / total);
 }

@@ -48,7 +48,7 @@ const REFERRAL_FIELDS: &[&str] = &[
 #[utoipa::path(post, path = "/api/v1/sync", tag = "sync",
     request_body(content = Object, description = "SyncRequest: {ops, cursor, corrections, max_bytes?, patches?}; zstd Content-Encoding accepted"),
     responses(
-        (status = 200, description = "SyncResponse: {acked_idx, corrections_acked, changes: {services, patches, removed, ops}, cursor, more, server_time}", body = Object),
+        (status = 200, description = "SyncResponse: {acked_idx, corrections_acked, changes: {services, patches, removed, ops}, cursor, more, remaining, server_time}", body = Object),
         (status = 401, description = "No, unknown or revoked token (code `revoked`)", body = Object),
         (status = 409, description = "Operations do not continue the stored log (code `gap`, with acked_idx)", body = Object),
         (status = 413, description = "Body too large", body = Object),
@@ -149,6 +149,7 @@ pub async fn sync<D: Database>(
         changes: page.changes,
         cursor: page.cursor,
         more: page.more,
+        remaining: Some(page.remaining),
         server_time: now,
     }))
 }
