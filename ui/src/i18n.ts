@@ -43,4 +43,27 @@ export function initI18n(lang: Lang): Promise<unknown> {
   } as Parameters<typeof i18n.init>[0]);
 }
 
-export const t = (key: string, options?: Record<string, unknown>): string => String(i18n.t(key, options as never));
+// A string without options is looked up once per language: a results list asks for the same
+// badge and category names hundreds of times a render, and i18next resolves each call anew
+// (costly where the webview runs JavaScript without its JIT).
+const plain = new Map<string, string>();
+i18n.on('languageChanged', () => plain.clear());
+i18n.on('added', () => plain.clear());
+i18n.on('initialized', () => plain.clear());
+
+export const t = (key: string, options?: Record<string, unknown>): string => {
+  if (options) return String(i18n.t(key, options as never));
+  let s = plain.get(key);
+  if (s === undefined) {
+    s = String(i18n.t(key));
+    plain.set(key, s);
+  }
+  return s;
+};
+
+/** A category's name in the UI's language, or its code where the catalog has none. */
+export function categoryName(code: string): string {
+  const key = `category.${code}`;
+  const s = t(key);
+  return s === key ? code : s;
+}

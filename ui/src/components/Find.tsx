@@ -10,7 +10,7 @@ import { formatDistance, languageName, regionName } from '../lib/format';
 import { loadGazetteer, matchPlaces } from '../lib/gazetteer';
 import { mergeSuggestions, type Suggestion } from '../lib/places';
 import { CATEGORIES, CLIENT_LANGUAGES } from '../lib/taxonomy';
-import { t } from '../i18n';
+import { categoryName, t } from '../i18n';
 import { MapView } from './MapView';
 import { Chip, ErrorLine, Icon } from './ui';
 
@@ -407,7 +407,7 @@ function ResultList(props: { hits: ServiceHit[]; selected: string | null; lang: 
               {h.no_documents_required && <span class="badge">{t('badge.no_documents')}</span>}
               {h.interpreter_available && <span class="badge">{t('badge.interpreter')}</span>}
             </span>
-            <span class="result-cats">{h.categories.map((c) => t(`category.${c}`, { defaultValue: c })).join(' · ')}</span>
+            <span class="result-cats">{h.categories.map(categoryName).join(' · ')}</span>
           </button>
         </li>
       ))}

@@ -86,30 +86,52 @@ export function MapView(props: MapProps) {
     };
   }, []);
 
-  // Markers: redrawn when the results, the selection or the point change.
+  // Markers: one per result, kept while the result stays (a filter tap usually keeps many),
+  // made for new results and restyled when the selection or the open state moves.
+  const shown = useRef(new Map<string, { marker: L.CircleMarker; hit: ServiceHit; style: string }>());
+  const pointMarker = useRef<L.CircleMarker | null>(null);
   useEffect(() => {
     const layer = markers.current;
     if (!layer) return;
-    layer.clearLayers();
-    for (const h of props.hits ?? NONE) {
+    const hits = props.hits ?? NONE;
+    const keep = new Set(hits.map((h) => h.id));
+    for (const [id, entry] of shown.current) {
+      if (!keep.has(id)) {
+        layer.removeLayer(entry.marker);
+        shown.current.delete(id);
+      }
+    }
+    for (const h of hits) {
       const sel = h.id === props.selected;
       const color = h.open === true ? '#0b6e2e' : h.open === false ? '#a4161a' : '#3d3d3d';
-      const mk = L.circleMarker([h.lat, h.lon], {
-        radius: sel ? 11 : 8,
-        color: '#ffffff',
-        weight: 2,
-        fillColor: sel ? '#0a3d91' : color,
-        fillOpacity: 1,
-      });
+      const style = { radius: sel ? 11 : 8, fillColor: sel ? '#0a3d91' : color };
+      const key = `${style.radius}${style.fillColor}`;
+      const entry = shown.current.get(h.id);
+      if (entry) {
+        // The directory may have changed under the same id (a sync).
+        if (entry.hit.name !== h.name) entry.marker.setTooltipContent(h.name);
+        if (entry.hit.lat !== h.lat || entry.hit.lon !== h.lon) entry.marker.setLatLng([h.lat, h.lon]);
+        entry.hit = h;
+        if (entry.style !== key) {
+          entry.marker.setStyle(style).setRadius(style.radius);
+          entry.style = key;
+        }
+        continue;
+      }
+      const mk = L.circleMarker([h.lat, h.lon], { ...style, color: '#ffffff', weight: 2, fillOpacity: 1 });
       mk.bindTooltip(h.name);
       mk.on('click', (e) => {
         L.DomEvent.stopPropagation(e);
-        latest.current.onSelect?.(h);
+        const current = shown.current.get(h.id);
+        if (current) latest.current.onSelect?.(current.hit);
       });
       mk.addTo(layer);
+      shown.current.set(h.id, { marker: mk, hit: h, style: key });
     }
-    if (props.point) {
-      L.circleMarker([props.point.lat, props.point.lon], {
+    const p = props.point;
+    if (p && pointMarker.current) pointMarker.current.setLatLng([p.lat, p.lon]).bringToFront();
+    else if (p) {
+      pointMarker.current = L.circleMarker([p.lat, p.lon], {
         radius: 10,
         color: '#ffffff',
         weight: 3,
@@ -117,6 +139,9 @@ export function MapView(props: MapProps) {
         fillOpacity: 1,
         interactive: false,
       }).addTo(layer);
+    } else if (pointMarker.current) {
+      layer.removeLayer(pointMarker.current);
+      pointMarker.current = null;
     }
   }, [props.point?.lat, props.point?.lon, props.hits, props.selected]);
 

@@ -7,7 +7,7 @@ import type { Service, ServiceHit, WeekHours } from '../bindings';
 import { errorMessage } from '../lib/errors';
 import { formatDistance, languageName, regionName } from '../lib/format';
 import { formatNow, weekdayName, weekRows } from '../lib/hours';
-import { t } from '../i18n';
+import { categoryName, t } from '../i18n';
 import { OpenBadge } from './Find';
 import { ErrorLine, Icon } from './ui';
 
@@ -71,7 +71,7 @@ export function ServicePage(props: {
           </div>
           {svc.description && <p>{svc.description}</p>}
           <dl class="facts">
-            <Fact label={t('service.categories')} value={svc.categories.map((c) => t(`category.${c}`, { defaultValue: c })).join(', ')} />
+            <Fact label={t('service.categories')} value={svc.categories.map(categoryName).join(', ')} />
             <Fact label={t('service.address')} value={[svc.address, svc.country && regionName(svc.country, lang)].filter(Boolean).join(', ')} />
             <Fact label={t('service.phone')} value={svc.phone} link={svc.phone ? `tel:${svc.phone.replace(/[^\d+]/g, '')}` : undefined} />
             <Fact label={t('service.email')} value={svc.email} />
