@@ -102,21 +102,7 @@ fn a_server_on_postgresql_killed_mid_push_loses_nothing_and_doubles_nothing() {
 }
 
 fn killed_mid_push(mut server: Server) {
-    let directory = server.dir.path().join("dir.geojson");
-    Device::new()
-        .run(&[
-            "demo-data",
-            "--services",
-            "300",
-            "--seed",
-            "9",
-            "--out",
-            directory.to_str().expect("path"),
-        ])
-        .ok();
-    server
-        .admin(&["import", directory.to_str().expect("path")])
-        .ok();
+    server.import_demo(300, 9);
     let upstream: std::net::SocketAddr = server
         .url
         .trim_start_matches("http://")

@@ -34,19 +34,7 @@ fn the_same_day_works_on_postgresql() {
 }
 
 fn a_day_of_work(server: &Server) {
-    let directory = server.dir.path().join("dir.geojson");
-    Device::new()
-        .run(&[
-            "demo-data",
-            "--services",
-            "400",
-            "--seed",
-            "3",
-            "--out",
-            directory.to_str().unwrap(),
-        ])
-        .ok();
-    server.admin(&["import", directory.to_str().unwrap()]).ok();
+    server.import_demo(400, 3);
 
     let amina = server.enrolled("Amina", "eastleigh", "worker");
     let baraka = server.enrolled("Baraka", "eastleigh", "worker");
@@ -160,19 +148,7 @@ fn cut_connections_and_killed_syncs_lose_nothing_and_double_nothing() {
     use std::sync::atomic::Ordering;
 
     let server = Server::start(None);
-    let directory = server.dir.path().join("dir.geojson");
-    Device::new()
-        .run(&[
-            "demo-data",
-            "--services",
-            "3000",
-            "--seed",
-            "5",
-            "--out",
-            directory.to_str().unwrap(),
-        ])
-        .ok();
-    server.admin(&["import", directory.to_str().unwrap()]).ok();
+    server.import_demo(3000, 5);
     let upstream: std::net::SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
     let proxy = FaultyProxy::start(
         upstream,
@@ -337,19 +313,7 @@ fn the_server_speaks_tls() {
 #[test]
 fn the_directory_exports_as_geojson_and_hsds_and_reimports_unchanged() {
     let server = Server::start(None);
-    let directory = server.dir.path().join("dir.geojson");
-    Device::new()
-        .run(&[
-            "demo-data",
-            "--services",
-            "200",
-            "--seed",
-            "9",
-            "--out",
-            directory.to_str().unwrap(),
-        ])
-        .ok();
-    server.admin(&["import", directory.to_str().unwrap()]).ok();
+    let directory = server.import_demo(200, 9);
     let geojson = server.admin(&["export", "--format", "geojson"]).ok();
     let fc: Value = serde_json::from_str(&geojson.stdout).unwrap();
     assert_eq!(fc["features"].as_array().unwrap().len(), 200);

@@ -2,7 +2,7 @@
 //! much of the feed remains, and the device's report turns that into progress that only
 //! moves forward and ends at everything received (the app's sync bar, the CLI's line).
 
-use njia_e2e::{Device, Server};
+use njia_e2e::Server;
 use njia_store::Store;
 use njia_sync::blocking::BlockingClient;
 use njia_sync::{SyncOptions, SyncReport};
@@ -12,21 +12,7 @@ const PASSPHRASE: &str = "progress passphrase";
 #[test]
 fn a_pull_in_many_pages_reports_what_remains_until_nothing_does() {
     let server = Server::start(None);
-    let directory = server.dir.path().join("dir.geojson");
-    Device::new()
-        .run(&[
-            "demo-data",
-            "--services",
-            "1500",
-            "--seed",
-            "11",
-            "--out",
-            directory.to_str().expect("path"),
-        ])
-        .ok();
-    server
-        .admin(&["import", directory.to_str().expect("path")])
-        .ok();
+    server.import_demo(1500, 11);
 
     let folder = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&folder.path().join("njia.db"), PASSPHRASE).expect("open store");

@@ -129,6 +129,26 @@ impl Server {
         r.json()["code"].as_str().expect("code").to_string()
     }
 
+    /// Publishes a demo directory of `services` services (seed `seed`, as `njia demo-data`
+    /// makes it) through `njia-server import`; the file stays in the server's data folder.
+    pub fn import_demo(&self, services: usize, seed: u64) -> PathBuf {
+        let directory = self.dir.path().join("dir.geojson");
+        let path = directory.to_str().expect("a UTF-8 path");
+        Device::new()
+            .run(&[
+                "demo-data",
+                "--services",
+                &services.to_string(),
+                "--seed",
+                &seed.to_string(),
+                "--out",
+                path,
+            ])
+            .ok();
+        self.admin(&["import", path]).ok();
+        directory
+    }
+
     /// A new device enrolled with this server for a worker of `team` with `role`, in the
     /// region of the tests' directories (Kenya), not yet synced.
     pub fn enrolled(&self, worker: &str, team: &str, role: &str) -> Device {

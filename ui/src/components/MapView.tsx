@@ -157,15 +157,16 @@ export function MapView(props: MapProps) {
     if (props.point) bounds.push([props.point.lat, props.point.lon]);
     const wasTapped = tapped.current;
     tapped.current = false;
+    // The point the view was last fitted to together with its results.
     const before = fittedPoint.current;
     const samePoint = !!props.point && !!before && before.lat === props.point.lat && before.lon === props.point.lon;
-    fittedPoint.current = props.point;
     if (bounds.length === 1) {
       if (!wasTapped && !samePoint) m.setView(bounds[0], Math.max(m.getZoom(), 11));
     } else if (bounds.length > 1) {
       const target = L.latLngBounds(bounds);
       if (samePoint && m.getBounds().contains(target)) return;
       m.fitBounds(target, { padding: [30, 30], maxZoom: 14 });
+      fittedPoint.current = props.point;
     }
   }, [props.point?.lat, props.point?.lon, props.hits]);
 
