@@ -20,46 +20,70 @@ use crate::{backend, corrupt};
 /// Rows read per query while filling a page.
 const BATCH: i64 = 500;
 
-/// Services whose country is one of the device's regions (or that have none, or for a device
-/// of every region), services that left one of its regions after its cursor, and the
-/// operations of records the device's worker owns (its team's for a supervisor) that other
-/// devices wrote, in sequence order.
-const FEED: &str = "
+/// What a device may see of the service table (alias `s`), after `change_seq > $1`: services
+/// whose country is one of its regions `$2` (or that have none, or for a device of every
+/// region), and services that left one of its regions after the cursor given as the
+/// argument. One text for the page and for the count of what remains, so the two cannot
+/// disagree.
+macro_rules! services_seen {
+    ($left_after:literal) => {
+        concat!(
+            "s.change_seq > $1
+    AND (cardinality($2::text[]) = 0 OR s.country IS NULL OR s.country = ANY($2)
+         OR EXISTS (SELECT 1 FROM jsonb_each_text(s.left_at) AS l(region, seq)
+                     WHERE (l.region = ANY($2) OR l.region = '*') AND l.seq::int8 > ",
+            $left_after,
+            "))"
+        )
+    };
+}
+
+/// What a device may see of the operation table (alias `o`), after `seq > $1`: applied
+/// operations of records its worker `$4` owns (its team's `$5` for a supervisor) that other
+/// devices than itself (`$3`) wrote.
+macro_rules! ops_seen {
+    () => {
+        "o.seq > $1 AND o.applied AND o.device_id <> $3
+    AND (o.owner_worker = $4 OR o.owner_team = $5)"
+    };
+}
+
+/// The services and operations the device may see, in sequence order, `$6` at most; `$7` is
+/// the request's cursor.
+const FEED: &str = concat!(
+    "
 (SELECT s.change_seq AS seq, s.id, s.doc, s.version, s.removed, s.country, s.base_seq,
         s.field_seqs,
         NULL::uuid AS op_device, NULL::int8 AS op_idx, NULL::uuid AS op_id, NULL::text AS hlc,
         NULL::text AS kind, NULL::uuid AS entity_id, NULL::json AS payload
    FROM service s
-  WHERE s.change_seq > $1
-    AND (cardinality($2::text[]) = 0 OR s.country IS NULL OR s.country = ANY($2)
-         OR EXISTS (SELECT 1 FROM jsonb_each_text(s.left_at) AS l(region, seq)
-                     WHERE (l.region = ANY($2) OR l.region = '*') AND l.seq::int8 > $7))
+  WHERE ",
+    services_seen!("$7"),
+    "
   ORDER BY s.change_seq
   LIMIT $6)
 UNION ALL
 (SELECT o.seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
         o.device_id, o.idx, o.op_id, o.hlc, o.kind, o.entity_id, o.payload
    FROM operation o
-  WHERE o.seq > $1 AND o.applied AND o.device_id <> $3
-    AND (o.owner_worker = $4 OR o.owner_team = $5)
+  WHERE ",
+    ops_seen!(),
+    "
   ORDER BY o.seq
   LIMIT $6)
 ORDER BY seq
-LIMIT $6";
+LIMIT $6"
+);
 
-/// How many rows [`FEED`] holds after a cursor, without its limits: the items of the next
-/// pages.
-const REMAINING: &str = "
-SELECT (SELECT count(*)
-          FROM service s
-         WHERE s.change_seq > $1
-           AND (cardinality($2::text[]) = 0 OR s.country IS NULL OR s.country = ANY($2)
-                OR EXISTS (SELECT 1 FROM jsonb_each_text(s.left_at) AS l(region, seq)
-                            WHERE (l.region = ANY($2) OR l.region = '*') AND l.seq::int8 > $1)))
-     + (SELECT count(*)
-          FROM operation o
-         WHERE o.seq > $1 AND o.applied AND o.device_id <> $3
-           AND (o.owner_worker = $4 OR o.owner_team = $5))";
+/// How many rows [`FEED`] holds after a cursor `$1`, without its limits: the items of the
+/// next pages, whose request will carry `$1` as its cursor.
+const REMAINING: &str = concat!(
+    "SELECT (SELECT count(*) FROM service s WHERE ",
+    services_seen!("$1"),
+    ") + (SELECT count(*) FROM operation o WHERE ",
+    ops_seen!(),
+    ")"
+);
 
 /// One entry of a page.
 enum Item {
