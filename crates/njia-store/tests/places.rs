@@ -4,9 +4,10 @@
 
 mod common;
 
-use chrono::Utc;
+use common::page;
+
 use njia_model::service::Service;
-use njia_model::wire::{Changes, ServiceVersion, SyncResponse};
+use njia_model::wire::{Changes, ServiceVersion};
 use njia_store::places::Place;
 use njia_store::{Store, StoreError};
 
@@ -46,18 +47,6 @@ fn names(places: &[Place]) -> Vec<(&str, Option<&str>, u32)> {
         .iter()
         .map(|p| (p.name.as_str(), p.context.as_deref(), p.services))
         .collect()
-}
-
-fn page(changes: Changes, cursor: i64, more: bool) -> SyncResponse {
-    SyncResponse {
-        acked_idx: 0,
-        corrections_acked: vec![],
-        changes,
-        cursor,
-        more,
-        remaining: None,
-        server_time: Utc::now(),
-    }
 }
 
 #[test]
@@ -173,7 +162,7 @@ fn a_sync_page_that_removes_services_takes_their_place_away() {
         services,
         ..Changes::default()
     };
-    store.apply_sync_page(&page(first, 10, false)).unwrap();
+    store.apply_sync_page(&page(0, 10, first, false)).unwrap();
     // The round's last page rebuilt them in its own transaction.
     assert_eq!(store.refresh_places().unwrap(), None);
     assert_eq!(store.places("kibera", 5).unwrap().len(), 1);
@@ -184,7 +173,7 @@ fn a_sync_page_that_removes_services_takes_their_place_away() {
         removed: vec!["k1".into()],
         ..Changes::default()
     };
-    store.apply_sync_page(&page(removal, 11, true)).unwrap();
+    store.apply_sync_page(&page(0, 11, removal, true)).unwrap();
     assert!(store.places("kibera", 5).unwrap().is_empty());
     assert_eq!(store.refresh_places().unwrap(), None);
 
@@ -198,7 +187,7 @@ fn a_sync_page_that_removes_services_takes_their_place_away() {
         }],
         ..Changes::default()
     };
-    store.apply_sync_page(&page(rename, 12, true)).unwrap();
+    store.apply_sync_page(&page(0, 12, rename, true)).unwrap();
     assert_eq!(store.refresh_places().unwrap(), None);
 
     // Moving one is a change of the places.
@@ -211,7 +200,7 @@ fn a_sync_page_that_removes_services_takes_their_place_away() {
         }],
         ..Changes::default()
     };
-    store.apply_sync_page(&page(mv, 13, true)).unwrap();
+    store.apply_sync_page(&page(0, 13, mv, true)).unwrap();
     assert!(store.refresh_places().unwrap().is_some());
 }
 

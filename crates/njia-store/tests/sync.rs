@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::page;
+
 use chrono::{Duration, Utc};
 use njia_model::ops::{OpKind, Operation};
 use njia_model::outreach::{Referral, Session, SessionInput};
@@ -41,18 +43,6 @@ fn service(id: &str, name: &str, version: i64) -> ServiceVersion {
     ServiceVersion {
         service: s,
         version,
-    }
-}
-
-fn page(acked_idx: i64, cursor: i64, changes: Changes, more: bool) -> SyncResponse {
-    SyncResponse {
-        acked_idx,
-        corrections_acked: vec![],
-        changes,
-        cursor,
-        more,
-        remaining: None,
-        server_time: Utc::now(),
     }
 }
 
