@@ -1,7 +1,7 @@
 // Find services: a point (place name, typed coordinates, map click or GPS), filter chips,
 // text search as you type; results as a list and on the offline map.
 
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { ServiceHit } from '../bindings';
 import { formatPoint, looksNumeric, parseCoordinates, type LatLon } from '../lib/coords';
@@ -239,7 +239,7 @@ export function Find(props: {
   // renders this screen three times; the fifty rows once).
   const onOpen = useRef(props.onOpen);
   onOpen.current = props.onOpen;
-  const open = useMemo(() => (h: ServiceHit) => onOpen.current(h), []);
+  const open = useCallback((h: ServiceHit) => onOpen.current(h), []);
   const list = useMemo(
     () => <ResultList hits={hits ?? []} selected={props.selected} lang={lang} onOpen={open} />,
     [hits, props.selected, lang, open],

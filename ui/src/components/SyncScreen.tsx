@@ -82,7 +82,7 @@ export function SyncScreen(props: {
           <ul class="plain">
             <li>{t('sync.ops_pushed', { count: r.ops_pushed })}</li>
             <li>{t('sync.services_received', { count: r.services_received, n: formatNumber(r.services_received, lang) })}</li>
-            {a?.running && r.more && r.items_remaining != null && r.items_remaining > 0 && (
+            {a?.running && r.items_remaining != null && r.items_remaining > 0 && (
               <li data-testid="changes-left">{t('sync.changes_left', { count: r.items_remaining, n: formatNumber(r.items_remaining, lang) })}</li>
             )}
             {r.services_removed > 0 && <li>{t('sync.services_removed', { count: r.services_removed })}</li>}
