@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod proxy;
+pub mod restore;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -208,6 +208,9 @@ pub fn status(db: &Option<PathBuf>, json: bool) -> anyhow::Result<()> {
             "acknowledged": log.acked_idx,
             "pending_corrections": sync.pending_corrections,
             "last_attempt": sync.last_attempt,
+            "refused": store.refused_items()?,
+            "clock_offset_ms": sync.clock_offset_ms,
+            "clock_warning": sync.clock_warning,
         }));
     }
     println!("Store        {}", store.path().display());
@@ -226,7 +229,16 @@ pub fn status(db: &Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     );
     println!("Last sync    {}", last_sync.as_deref().unwrap_or("never"));
     if let Some(e) = last_error {
-        println!("Last error   {e}");
+        println!("Last error   {}", output::clean(&e));
+    }
+    if let Some(w) = sync.clock_warning {
+        println!("Clock        {w}");
+    }
+    for r in store.refused_items()? {
+        println!(
+            "Refused      {}",
+            output::clean(&crate::sync::refused_line(&r))
+        );
     }
     Ok(())
 }

@@ -85,6 +85,26 @@ pub fn sync(db: &Option<PathBuf>, a: SyncArgs, json: bool) -> anyhow::Result<()>
     } else {
         summary(&report);
     }
+    if let Some(offset) = report.clock_offset_ms {
+        if let Some(w) = njia_store::sync::clock_warning(offset) {
+            eprintln!("Warning: {w}.");
+        }
+    }
+    if report.forks > 0 {
+        eprintln!("This store was an older copy of itself (restored from a backup, or copied): it took a new device id, and the records the copy lacked came back from the server.");
+    }
+    if report.history_resets > 0 {
+        eprintln!("The server was restored from a copy: the directory was read again, and {} operation(s) it had lost were sent again.", report.ops_resent);
+    }
+    if !report.refused.is_empty() {
+        for r in &report.refused {
+            eprintln!("Refused: {}", output::clean(&refused_line(r)));
+        }
+        bail!(
+            "the server refused {} item(s) of this device (listed above and in `njia status`); everything else was synced",
+            report.refused.len()
+        );
+    }
     if !report.complete {
         bail!(
             "the sync did not finish: {} operation(s) still to send{}; run `njia sync` again",
@@ -120,6 +140,15 @@ fn summary(r: &SyncReport) {
         bytes(r.bytes_sent),
         bytes(r.bytes_received)
     );
+}
+
+/// One refused item in words: what it was and why.
+pub fn refused_line(r: &njia_store::sync::RefusedItem) -> String {
+    let what = match (&r.kind, r.idx) {
+        (Some(kind), Some(idx)) => format!("{kind} of {} (operation {idx})", r.id),
+        _ => format!("{} {}", r.item, r.id),
+    };
+    format!("{what}: {}", r.reason)
 }
 
 fn bytes(n: u64) -> String {

@@ -2,7 +2,34 @@
 //! service looks like once a correction is accepted. One place for the device's check, both
 //! server backends and the review commands.
 
-use crate::service::Service;
+use crate::service::{Service, MAX_TEXT_LEN};
+use crate::wire::Correction;
+
+/// Longest note a CHW may attach to a correction.
+pub const MAX_NOTE_LEN: usize = 2_000;
+
+/// Checks a correction as the server receives it: a field that can be corrected, a service
+/// id, text of sensible length. Whether the service exists is the server's check.
+pub fn check(c: &Correction) -> Result<(), String> {
+    let field = c.field.as_str();
+    if !FIELDS.contains(&field) {
+        return Err(format!(
+            "\"{}\" is not a field of a service that can be corrected (one of {})",
+            field.chars().take(60).collect::<String>(),
+            FIELDS.join(", ")
+        ));
+    }
+    crate::records::check_service_id(c.service_id.as_str())?;
+    if c.note.chars().count() > MAX_NOTE_LEN {
+        return Err(format!("the note is longer than {MAX_NOTE_LEN} characters"));
+    }
+    if c.value.as_deref().unwrap_or_default().chars().count() > MAX_TEXT_LEN {
+        return Err(format!(
+            "the value is longer than {MAX_TEXT_LEN} characters"
+        ));
+    }
+    Ok(())
+}
 
 /// The field of a correction that asks for the service to be removed.
 pub const CLOSED: &str = "closed";

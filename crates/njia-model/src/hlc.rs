@@ -10,6 +10,18 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// How far ahead of the clock that receives it a stamp (or a session's start) may be: phone
+/// clocks a little off are normal, a phone three years fast is not. One bound for the device
+/// and the server, so both refuse the same things ([`Hlc::check_against`]).
+pub const MAX_SKEW_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The largest wall time the fixed-width text form holds (15 digits: year 33658).
+pub const MAX_WALL_MS: u64 = 999_999_999_999_999;
+
+/// A counter this high means a clock was fed a forged stamp: refused, so nobody can push a
+/// record to the edge of the counter and make the next stamps overflow.
+pub const MAX_COUNTER: u32 = u32::MAX / 2;
+
 /// One HLC timestamp. Ordered by wall time, then counter, then node (the device id breaks
 /// ties, so two devices never produce equal stamps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,8 +65,16 @@ impl Clock {
     }
 
     /// A stamp for a local event at wall time `now_ms`: later than everything seen, even if
-    /// the wall clock went backwards.
+    /// the wall clock went backwards — unless the last stamp is more than [`MAX_SKEW_MS`]
+    /// ahead of `now_ms`. Then the clock that made it was wrong (a phone set years ahead,
+    /// since corrected), every stamp it would go on making would be refused by the server,
+    /// and the clock starts again from `now_ms`.
     pub fn tick(&mut self, now_ms: u64) -> Hlc {
+        if self.last.wall_ms > now_ms.saturating_add(MAX_SKEW_MS) {
+            self.last.wall_ms = now_ms;
+            self.last.counter = 0;
+            return self.last;
+        }
         if now_ms > self.last.wall_ms {
             self.last.wall_ms = now_ms;
             self.last.counter = 0;
@@ -65,7 +85,19 @@ impl Clock {
     }
 
     /// Folds in a stamp received from elsewhere, so the next local stamp orders after it.
+    /// A remote wall time beyond `now_ms +` [`MAX_SKEW_MS`] is taken only up to that bound:
+    /// a phone whose clock is years fast cannot drag every clock it touches along with it.
     pub fn observe(&mut self, remote: Hlc, now_ms: u64) {
+        let bound = now_ms.saturating_add(MAX_SKEW_MS).min(MAX_WALL_MS);
+        let remote = if remote.wall_ms > bound {
+            Hlc {
+                wall_ms: bound,
+                counter: 0,
+                ..remote
+            }
+        } else {
+            remote
+        };
         let wall = now_ms.max(self.last.wall_ms).max(remote.wall_ms);
         if wall == self.last.wall_ms && wall == remote.wall_ms {
             self.last.counter = self.last.counter.max(remote.counter);
@@ -83,12 +115,38 @@ impl Clock {
     }
 
     fn bump_counter(&mut self) {
-        if self.last.counter == u32::MAX {
-            self.last.wall_ms += 1;
+        if self.last.counter >= MAX_COUNTER {
+            self.last.wall_ms = self.last.wall_ms.saturating_add(1).min(MAX_WALL_MS);
             self.last.counter = 0;
         } else {
             self.last.counter += 1;
         }
+    }
+}
+
+impl Hlc {
+    /// Whether a stamp received from elsewhere is one this clock may take: at most
+    /// [`MAX_SKEW_MS`] ahead of `now_ms` and with a counter below [`MAX_COUNTER`]. The words
+    /// say what to fix, for the CHW whose phone wrote it.
+    pub fn check_against(&self, now_ms: u64) -> Result<(), String> {
+        if self.counter > MAX_COUNTER {
+            return Err(format!(
+                "its clock stamp has a counter of {}, which no real clock reaches",
+                self.counter
+            ));
+        }
+        if self.wall_ms > now_ms.saturating_add(MAX_SKEW_MS) {
+            let ahead_h = (self.wall_ms - now_ms) / 3_600_000;
+            let ahead = if ahead_h >= 48 {
+                format!("{} days", ahead_h / 24)
+            } else {
+                format!("{ahead_h} hours")
+            };
+            return Err(format!(
+                "it was written by a clock {ahead} ahead of this one: check the phone's date and time"
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -114,6 +172,19 @@ impl FromStr for Hlc {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || ParseHlcError(s.chars().take(80).collect());
+        // Only the fixed-width form orders as text: `15 digits-10 digits-32 hex`.
+        let b = s.as_bytes();
+        let fixed = b.len() == 15 + 1 + 10 + 1 + 32
+            && b[15] == b'-'
+            && b[26] == b'-'
+            && b[..15].iter().all(u8::is_ascii_digit)
+            && b[16..26].iter().all(u8::is_ascii_digit)
+            && b[27..]
+                .iter()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+        if !fixed {
+            return Err(err());
+        }
         let mut parts = s.splitn(3, '-');
         let wall_ms = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
         let counter = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
@@ -186,6 +257,52 @@ mod tests {
         assert_eq!(s.parse::<Hlc>().unwrap(), h);
         assert!("nonsense".parse::<Hlc>().is_err());
         assert!("1-2".parse::<Hlc>().is_err());
+        // Other widths would sort wrongly as text: refused.
+        let short = format!("1764000000000-0000000003-{}", node(42).simple());
+        assert!(short.parse::<Hlc>().is_err());
+        let wide = format!("18446744073709551615-0000000003-{}", node(42).simple());
+        assert!(wide.parse::<Hlc>().is_err());
+    }
+
+    #[test]
+    fn stamps_far_ahead_are_refused_and_never_drag_a_clock() {
+        let now = 1_764_000_000_000;
+        let year = 365 * 24 * 3_600_000;
+        let fast = Hlc {
+            wall_ms: now + 3 * year,
+            counter: 0,
+            node: node(2),
+        };
+        let err = fast.check_against(now).unwrap_err();
+        assert!(err.contains("1095 days ahead"), "{err}");
+        let slightly = Hlc {
+            wall_ms: now + 60_000,
+            ..fast
+        };
+        assert!(slightly.check_against(now).is_ok());
+        let forged = Hlc {
+            wall_ms: now,
+            counter: u32::MAX,
+            node: node(2),
+        };
+        assert!(forged.check_against(now).is_err());
+
+        let mut c = Clock::new(node(1));
+        c.observe(fast, now);
+        assert!(c.last().wall_ms <= now + MAX_SKEW_MS);
+        let max = Hlc {
+            wall_ms: u64::MAX,
+            counter: u32::MAX,
+            node: node(3),
+        };
+        c.observe(max, now);
+        let next = c.tick(now + 1);
+        assert!(next.wall_ms <= now + MAX_SKEW_MS + 1, "{next}");
+        assert!(next.to_string().parse::<Hlc>().is_ok());
+
+        // A clock left years ahead by a phone set wrong starts again from the wall clock.
+        let mut poisoned = Clock::resume(node(4), Some(fast));
+        assert_eq!(poisoned.tick(now).wall_ms, now);
     }
 
     proptest! {

@@ -20,8 +20,9 @@ pub const MAX_CELL_COUNT: i64 = 10_000;
 pub const MAX_MATERIAL_COUNT: i64 = 1_000_000;
 /// A session longer than this was left running by mistake.
 pub const MAX_SESSION_HOURS: i64 = 24;
-/// How far ahead of the device's clock a start time may be, for clocks a little off.
-pub const MAX_FUTURE_HOURS: i64 = 24;
+/// How far ahead of the checking clock a start time may be, for clocks a little off: the
+/// same window as for clock stamps (`hlc::MAX_SKEW_MS`).
+pub const MAX_FUTURE_HOURS: i64 = (crate::hlc::MAX_SKEW_MS / 3_600_000) as i64;
 pub const MAX_PLACE_LEN: usize = 200;
 pub const MAX_NOTES_LEN: usize = 4_000;
 pub const MAX_CLIENT_CODE_LEN: usize = 32;
@@ -237,9 +238,21 @@ impl SessionInput {
         })
     }
 
-    /// Checks every rule of an outreach session against the device's current time and
-    /// returns the normalised fields. Whether referred services exist is the store's check.
-    pub fn validate(mut self, now: DateTime<Utc>) -> Result<Self, ValidationError> {
+    /// Checks every rule of an outreach session against the checking clock's time `now`
+    /// (the device's when a CHW saves it, the server's when it arrives: the same window of
+    /// [`MAX_FUTURE_HOURS`] and the same words on both) and returns the normalised fields.
+    /// Whether referred services exist is the store's check.
+    pub fn validate(self, now: DateTime<Utc>) -> Result<Self, ValidationError> {
+        self.check(Some(now))
+    }
+
+    /// [`SessionInput::validate`] without the rule on starts in the future: for a device
+    /// merging a session the server already accepted by its own clock.
+    pub fn validate_ignoring_future(self) -> Result<Self, ValidationError> {
+        self.check(None)
+    }
+
+    fn check(mut self, now: Option<DateTime<Utc>>) -> Result<Self, ValidationError> {
         let floor = DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").expect("constant");
         if self.started_at < floor {
             return Err(ValidationError::new(
@@ -247,15 +260,17 @@ impl SessionInput {
                 format!("started_at {} is before the year 2000", self.started_at),
             ));
         }
-        if self.started_at.with_timezone(&Utc) > now + Duration::hours(MAX_FUTURE_HOURS) {
-            return Err(ValidationError::new(
-                "started_at",
-                format!(
-                    "started_at {} is in the future (the device clock says {})",
-                    self.started_at,
-                    now.format("%Y-%m-%d %H:%M UTC")
-                ),
-            ));
+        if let Some(now) = now {
+            if self.started_at.with_timezone(&Utc) > now + Duration::hours(MAX_FUTURE_HOURS) {
+                return Err(ValidationError::new(
+                    "started_at",
+                    format!(
+                        "started_at {} is in the future: the clock that checked it says {}, and a session may start at most {MAX_FUTURE_HOURS} hours ahead (check the phone's date and time)",
+                        self.started_at,
+                        now.format("%Y-%m-%d %H:%M UTC")
+                    ),
+                ));
+            }
         }
         if let Some(end) = self.ended_at {
             if end < self.started_at {

@@ -12,6 +12,26 @@ use crate::service::Service;
 /// Every path of the HTTP API starts with this.
 pub const API_PREFIX: &str = "/api/v1";
 
+/// The version of the sync protocol this build speaks (docs/sync.md, "Versions"). A request
+/// without `protocol` is version 1: no per-item results, no history tags.
+pub const PROTOCOL: u32 = 2;
+
+/// Codes of a refused item ([`RefusedOp`], [`RefusedCorrection`]). A device shows the words
+/// (`reason`); the code is for programs, and a device must accept codes it does not know.
+pub mod refusal {
+    /// The item breaks a rule of the record (types, ranges, lengths, names where codes
+    /// belong, a change of a record that does not exist).
+    pub const INVALID: &str = "invalid";
+    /// Its clock stamp or its session's start is too far ahead of the server's clock.
+    pub const CLOCK_AHEAD: &str = "clock_ahead";
+    /// The device may not change that record (another worker's, another team's).
+    pub const FORBIDDEN: &str = "forbidden";
+    /// A correction or a new referral names a service the directory does not hold.
+    pub const UNKNOWN_SERVICE: &str = "unknown_service";
+    /// Sent by a revoked device: kept for the office to review, not applied.
+    pub const REVOKED: &str = "revoked";
+}
+
 /// What a device may see and do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +118,42 @@ pub struct SyncRequest {
     /// receiving whole services.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub patches: bool,
+    /// The protocol version the device speaks ([`PROTOCOL`]); absent means 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<u32>,
+    /// The tag of the server's history that `cursor` stands on, as the last answer gave it
+    /// ([`SyncResponse::cursor_tag`]). A server whose history at that point has another tag,
+    /// or that has not reached the cursor, answers `history_unknown` (it was restored from
+    /// a copy): the device then reads the feed again from 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor_tag: Option<String>,
+}
+
+impl SyncRequest {
+    /// The protocol version of the request (1 when the device did not say).
+    pub fn protocol(&self) -> u32 {
+        self.protocol.unwrap_or(1)
+    }
+}
+
+/// An operation the server holds but did not apply, with why in words. It counts as
+/// received (`acked_idx` passes it), so one bad item never blocks the items after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedOp {
+    pub idx: i64,
+    pub op_id: Uuid,
+    /// A [`refusal`] code.
+    pub code: String,
+    pub reason: String,
+}
+
+/// A correction the server did not take, with why in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedCorrection {
+    pub id: Uuid,
+    /// A [`refusal`] code.
+    pub code: String,
+    pub reason: String,
 }
 
 /// A directory service as the feed carries it: the service and its server version.
@@ -185,6 +241,13 @@ pub struct SyncResponse {
     /// Ids of the corrections of the request that the server holds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections_acked: Vec<Uuid>,
+    /// Operations of this request (or held from an earlier one) that the server keeps but
+    /// did not apply. Only for requests of protocol 2 or later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<RefusedOp>,
+    /// Corrections of this request the server did not take.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections_refused: Vec<RefusedCorrection>,
     pub changes: Changes,
     /// The cursor to send next time; apply `changes` and store it in one transaction.
     pub cursor: i64,
@@ -195,6 +258,44 @@ pub struct SyncResponse {
     /// Absent from servers older than this field; 0 when `more` is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
+    /// The tag of the server's history at `cursor`: send it back with the cursor. Absent
+    /// when the cursor is 0, or from servers older than protocol 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor_tag: Option<String>,
+    pub server_time: DateTime<Utc>,
+}
+
+/// `POST /api/v1/fork`: a device whose log no longer matches what the server holds for it
+/// (its store was restored from an older copy, or copied to a second phone) asks for a new
+/// device id for the same worker. Its operations after `base_idx` of the answer move to the
+/// new id; the server keeps both histories. Authorised by the old device's token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForkRequest {
+    /// Chosen by the device: asking again with the same id (a lost answer) returns the same
+    /// new device, with a fresh token.
+    pub fork_id: Uuid,
+    /// The highest idx the device believes acknowledged.
+    pub after: i64,
+    /// The op ids of its log from `after + 1` on, in idx order: the server keeps the new
+    /// device's log from the first that differs from its own.
+    #[serde(default)]
+    pub op_ids: Vec<Uuid>,
+}
+
+/// The answer to a fork: the new identity, and from which idx the log is the new device's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForkResponse {
+    pub device_id: Uuid,
+    pub token: String,
+    /// Operations up to here stay the old device's (the server holds them as they are on
+    /// the device); later ones are the new device's, and the server holds none of them yet.
+    pub base_idx: i64,
+    pub worker: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    pub role: Role,
+    pub regions: Vec<String>,
     pub server_time: DateTime<Utc>,
 }
 
@@ -264,10 +365,11 @@ pub mod service_columns {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: String,
-    /// `revoked`, `unauthorized`, `invalid`, `gap`, `code_used`, `code_expired`, `too_large`,
-    /// `not_found`, `internal`.
+    /// `revoked`, `unauthorized`, `invalid`, `gap`, `diverged`, `history_unknown`,
+    /// `code_used`, `code_expired`, `too_large`, `not_found`, `internal`.
     pub code: String,
-    /// With `gap`: the idx the server holds up to, so the device resends from there.
+    /// With `gap`: the idx the server holds up to, so the device resends from there. With
+    /// `revoked`: the idx up to which the server kept the device's operations for review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acked_idx: Option<i64>,
 }
@@ -277,6 +379,9 @@ pub struct ApiError {
 pub struct Health {
     pub status: String,
     pub version: String,
+    /// The newest sync protocol the server speaks; absent from servers of protocol 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<u32>,
 }
 
 #[cfg(test)]
@@ -312,6 +417,8 @@ mod tests {
             corrections: vec![],
             max_bytes: None,
             patches: false,
+            protocol: None,
+            cursor_tag: None,
         };
         assert_eq!(
             serde_json::to_string(&req).unwrap(),
@@ -405,6 +512,9 @@ mod tests {
             cursor: 9,
             more: true,
             remaining: Some(1200),
+            cursor_tag: None,
+            refused: vec![],
+            corrections_refused: vec![],
             server_time: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
         };
         let text = serde_json::to_string(&resp).unwrap();
@@ -416,6 +526,53 @@ mod tests {
         let older = text.replace(r#""remaining":1200,"#, "");
         let read: SyncResponse = serde_json::from_str(&older).unwrap();
         assert_eq!(read.remaining, None);
+    }
+
+    /// Frozen wire shape of protocol 2: per-item refusals and history tags, and a version-2
+    /// request read by the rules of version 1 when it says nothing.
+    #[test]
+    fn protocol_2_golden() {
+        let resp = SyncResponse {
+            acked_idx: 4,
+            corrections_acked: vec![],
+            refused: vec![RefusedOp {
+                idx: 3,
+                op_id: Uuid::from_u128(7),
+                code: refusal::CLOCK_AHEAD.into(),
+                reason: "it was written by a clock 1095 days ahead of this one".into(),
+            }],
+            corrections_refused: vec![RefusedCorrection {
+                id: Uuid::from_u128(8),
+                code: refusal::UNKNOWN_SERVICE.into(),
+                reason: "no service svc-9 in the directory".into(),
+            }],
+            changes: Changes::default(),
+            cursor: 9,
+            more: false,
+            remaining: Some(0),
+            cursor_tag: Some("3f2a9c0d1e7b4a55".into()),
+            server_time: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        };
+        let text = serde_json::to_string(&resp).unwrap();
+        assert_eq!(
+            text,
+            r#"{"acked_idx":4,"refused":[{"idx":3,"op_id":"00000000-0000-0000-0000-000000000007","code":"clock_ahead","reason":"it was written by a clock 1095 days ahead of this one"}],"corrections_refused":[{"id":"00000000-0000-0000-0000-000000000008","code":"unknown_service","reason":"no service svc-9 in the directory"}],"changes":{},"cursor":9,"more":false,"remaining":0,"cursor_tag":"3f2a9c0d1e7b4a55","server_time":"2025-11-24T16:00:00Z"}"#
+        );
+        assert_eq!(serde_json::from_str::<SyncResponse>(&text).unwrap(), resp);
+        let req: SyncRequest =
+            serde_json::from_str(r#"{"cursor":9,"cursor_tag":"3f2a9c0d1e7b4a55","protocol":2}"#)
+                .unwrap();
+        assert_eq!(
+            (req.protocol(), req.cursor_tag.as_deref()),
+            (2, Some("3f2a9c0d1e7b4a55"))
+        );
+        let old: SyncRequest = serde_json::from_str(r#"{"cursor":9}"#).unwrap();
+        assert_eq!(old.protocol(), 1);
+        let fork: ForkRequest = serde_json::from_str(
+            r#"{"fork_id":"00000000-0000-0000-0000-000000000009","after":8,"op_ids":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(fork.after, 8);
     }
 
     #[test]

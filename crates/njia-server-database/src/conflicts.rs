@@ -132,6 +132,7 @@ mod tests {
             seq,
             seen_seq: seen,
             applied: true,
+            refusal: None,
             received_at: Utc::now(),
         }
     }

@@ -18,13 +18,14 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use njia_model::ops::Operation;
 use njia_model::service::Service;
-use njia_model::wire::{Changes, Correction, Role, ServiceVersion};
+use njia_model::wire::{Changes, Correction, RefusedCorrection, RefusedOp, Role, ServiceVersion};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 pub mod conflicts;
 pub mod delta;
+pub mod merge;
 mod office;
 #[cfg(feature = "testsuite")]
 pub mod testsuite;
@@ -41,6 +42,10 @@ pub enum DbError {
     /// The pushed operations do not continue the stored log.
     #[error("operations must continue from idx {}", acked + 1)]
     Gap { acked: i64 },
+    /// The device's log differs from what the server holds for it at `at` (its store was
+    /// restored from an older copy, or copied to another phone): it must fork.
+    #[error("the server holds another operation {at} of this device: its log was restored from an older copy; the device must take a new id (fork) to send its new records")]
+    Diverged { acked: i64, at: i64 },
     #[error("{0}")]
     Invalid(String),
     #[error("no {what} with id {id}")]
@@ -68,6 +73,47 @@ pub struct DeviceRecord {
     pub last_seen_at: Option<DateTime<Utc>>,
     /// The highest idx of its log the server holds.
     pub acked_idx: i64,
+    /// The device it was forked from: a restored copy of that device's store took this new
+    /// id, and its log up to `fork_base` is the parent's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forked_from: Option<Uuid>,
+}
+
+/// What a push did: how far the log is held, and the operations held but not applied.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PushResult {
+    pub acked_idx: i64,
+    /// Refused operations of the push, including ones held from an earlier push of the
+    /// same operations (a resend after a lost answer gets the same refusals).
+    pub refused: Vec<RefusedOp>,
+}
+
+/// What storing corrections did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CorrectionsResult {
+    /// Ids now held (new or already held).
+    pub acked: Vec<Uuid>,
+    /// Ids refused, with why: nothing was stored for them.
+    pub refused: Vec<RefusedCorrection>,
+}
+
+/// A new device for a restored copy of an existing device's store (`POST /api/v1/fork`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFork {
+    pub fork_id: Uuid,
+    /// The id the new device gets, unless a fork of this `fork_id` exists.
+    pub id: Uuid,
+    pub token_hash: String,
+    pub after: i64,
+    pub op_ids: Vec<Uuid>,
+    pub now: DateTime<Utc>,
+}
+
+/// A fork made (or found again): the new device and where its log starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fork {
+    pub device: DeviceRecord,
+    pub base_idx: i64,
 }
 
 /// A one-time enrolment code being issued (its hash; the code itself is shown once).
@@ -160,9 +206,19 @@ pub struct StoredOperation {
     /// The feed cursor its device had when it pushed it: it had received every operation
     /// up to here that it may see.
     pub seen_seq: i64,
-    /// False for an operation its device was not allowed to make (kept, never merged).
+    /// False for an operation that was refused (kept, never merged, never fed).
     pub applied: bool,
+    /// Why it was refused: a `wire::refusal` code and words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<StoredRefusal>,
     pub received_at: DateTime<Utc>,
+}
+
+/// Why a stored operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRefusal {
+    pub code: String,
+    pub reason: String,
 }
 
 /// One page of a device's change feed.
@@ -231,15 +287,17 @@ pub trait Database: Clone + Send + Sync + 'static {
         device: &DeviceRecord,
         ops: Vec<Operation>,
         now: DateTime<Utc>,
-    ) -> impl Future<Output = DbResult<i64>> + Send {
+    ) -> impl Future<Output = DbResult<PushResult>> + Send {
         self.push_ops_seen(device, ops, now, 0)
     }
 
     /// Stores and applies a device's operations (sorted by idx, all of this device) and
-    /// returns the acknowledged idx. Operations at or below the stored idx are ignored;
-    /// a batch starting after a gap is [`DbError::Gap`]; operations the device may not
-    /// write (another team's records) are stored for audit but not applied. The
-    /// [`OFFICE_DEVICE_ID`] may write every record.
+    /// returns the acknowledged idx with the refused operations. Operations at or below the
+    /// stored idx are a resend and are not applied again, but they must be the ones held
+    /// (same op id), else [`DbError::Diverged`]; a batch starting after a gap is
+    /// [`DbError::Gap`]. Each new operation is decided by [`merge::apply_batch`]: refused
+    /// ones are stored, not applied, and listed. The [`OFFICE_DEVICE_ID`] may write every
+    /// record.
     ///
     /// `seen_seq` is the feed cursor the device sent with them: the operations it had
     /// received before. Stored with each operation, it tells a conflict (a value replaced by
@@ -250,7 +308,26 @@ pub trait Database: Clone + Send + Sync + 'static {
         ops: Vec<Operation>,
         now: DateTime<Utc>,
         seen_seq: i64,
-    ) -> impl Future<Output = DbResult<i64>> + Send;
+    ) -> impl Future<Output = DbResult<PushResult>> + Send;
+
+    /// Makes (or, for a `fork_id` already used by this parent, finds again with a new token)
+    /// a device for the same worker as `parent`, whose log is the parent's up to the base:
+    /// the longest run of `op_ids` after `after` that the parent's stored log holds in that
+    /// order, never past what it holds.
+    fn fork_device(
+        &self,
+        parent: &DeviceRecord,
+        fork: NewFork,
+    ) -> impl Future<Output = DbResult<Fork>> + Send;
+
+    /// The tag of the server's history at `seq`: the random tag of the stretch of sequence
+    /// values that contains it, sealed after the writes that took them. `None` for 0 and for
+    /// values not yet sealed or never handed out. A copy restored from before `seq` was
+    /// sealed does not hold it, so a device's cursor from a lost history is recognised.
+    fn history_tag(&self, seq: i64) -> impl Future<Output = DbResult<Option<String>>> + Send;
+
+    /// The last value of the global sequence handed out.
+    fn head(&self) -> impl Future<Output = DbResult<i64>> + Send;
 
     /// Every stored operation (the audit trail), in sequence order.
     fn operations(&self) -> impl Future<Output = DbResult<Vec<StoredOperation>>> + Send;
@@ -315,7 +392,7 @@ pub trait Database: Clone + Send + Sync + 'static {
         device: &DeviceRecord,
         corrections: Vec<Correction>,
         now: DateTime<Utc>,
-    ) -> impl Future<Output = DbResult<Vec<Uuid>>> + Send;
+    ) -> impl Future<Output = DbResult<CorrectionsResult>> + Send;
 
     fn corrections(
         &self,

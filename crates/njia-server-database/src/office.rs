@@ -109,8 +109,13 @@ pub(crate) async fn edit<D: Database>(
         let office = office_device(db, now).await?;
         let log = db.operations().await?;
         // The office has seen every stored operation: its stamp orders after all of them,
-        // and every value it replaces was in front of the person editing.
-        let mut clock = Clock::resume(OFFICE_DEVICE_ID, log.iter().map(|o| o.op.hlc).max());
+        // and every value it replaces was in front of the person editing. Refused ones do
+        // not count (a forged stamp far ahead is refused, and must not win over the office).
+        let last = log.iter().filter(|o| o.applied).map(|o| o.op.hlc).max();
+        let mut clock = Clock::new(OFFICE_DEVICE_ID);
+        if let Some(last) = last {
+            clock.observe(last, now_ms);
+        }
         let seen = log.iter().map(|o| o.seq).max().unwrap_or(0);
         let op = Operation {
             device_id: OFFICE_DEVICE_ID,
@@ -123,7 +128,13 @@ pub(crate) async fn edit<D: Database>(
             seen: None,
         };
         match db.push_ops_seen(&office, vec![op.clone()], now, seen).await {
-            Ok(_) | Err(DbError::Gap { .. }) => {}
+            Ok(pushed) => {
+                if let Some(r) = pushed.refused.iter().find(|r| r.op_id == op.op_id) {
+                    return Err(DbError::Invalid(r.reason.clone()));
+                }
+            }
+            // Another edit took this idx first.
+            Err(DbError::Gap { .. } | DbError::Diverged { .. }) => {}
             Err(e) => return Err(e),
         }
         // Another edit may have taken this idx first: then ours was ignored as a resend.

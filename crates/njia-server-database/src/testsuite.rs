@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::{
-    CorrectionStatus, Database, DbError, DeviceRecord, FeedPage, NewDevice, NewEnrollment,
+    CorrectionStatus, Database, DbError, DeviceRecord, FeedPage, NewDevice, NewEnrollment, NewFork,
     RecordKind, OFFICE_DEVICE_ID,
 };
 
@@ -37,6 +37,9 @@ pub async fn run_all<D: Database>(db: D) {
     a_changed_service_goes_down_as_its_changed_fields(&db).await;
     office_edits_merge_by_hlc_and_the_losing_values_are_listed(&db).await;
     corrections_are_flagged_when_stale_and_an_accepted_one_goes_down_the_feed(&db).await;
+    refused_operations_are_held_answered_again_and_never_fed(&db).await;
+    a_log_that_differs_from_the_held_one_diverges_and_forks(&db).await;
+    history_tags_name_the_stretch_a_cursor_stands_on(&db).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -162,6 +165,16 @@ fn referral_fields(session: Uuid, service_id: &str) -> Value {
         "follow_up_on": null,
         "status": "issued"
     })
+}
+
+/// Puts a service in the directory for referrals to name (a new referral must name a
+/// service the directory holds), in a country no check's devices receive.
+async fn referable<D: Database>(db: &D, id: &str) {
+    let mut s = Service::new(id, format!("Referral target {id}"), 0.5, 0.5);
+    s.country = Some("ZZ".into());
+    db.import_services(vec![s], t0())
+        .await
+        .expect("import a referable service");
 }
 
 /// A record as a device holds it: fields, per-field clocks, version.
@@ -475,6 +488,7 @@ pub async fn a_resent_batch_changes_nothing<D: Database>(db: &D) {
         &["AQ"],
     )
     .await;
+    referable(db, "svc-1").await;
     let start = caught_up(db, &new_phone).await;
     let mut log = Log::new(&phone);
     let session = named("resend-session");
@@ -501,7 +515,10 @@ pub async fn a_resent_batch_changes_nothing<D: Database>(db: &D) {
     ];
     let now = t0() + Duration::hours(2);
     assert_eq!(
-        db.push_ops(&phone, batch.clone(), now).await.expect("push"),
+        db.push_ops(&phone, batch.clone(), now)
+            .await
+            .expect("push")
+            .acked_idx,
         3
     );
     let first = db.outreach().await.expect("outreach");
@@ -512,7 +529,8 @@ pub async fn a_resent_batch_changes_nothing<D: Database>(db: &D) {
     assert_eq!(
         db.push_ops(&phone, batch.clone(), now + Duration::minutes(1))
             .await
-            .expect("resend"),
+            .expect("resend")
+            .acked_idx,
         3
     );
     assert_eq!(
@@ -542,13 +560,25 @@ pub async fn a_resent_batch_changes_nothing<D: Database>(db: &D) {
         1_003,
     );
     let overlap = vec![batch[1].clone(), batch[2].clone(), fourth.clone()];
-    assert_eq!(db.push_ops(&phone, overlap, now).await.expect("overlap"), 4);
+    assert_eq!(
+        db.push_ops(&phone, overlap, now)
+            .await
+            .expect("overlap")
+            .acked_idx,
+        4
+    );
     let after = read_feed(db, &new_phone, feed.cursor, 1 << 20).await;
     assert_eq!(after.op_ids(), vec![fourth.op_id]);
     assert_eq!(record(db, session).await.expect("session").version, 3);
 
     // An empty batch answers where the log stands.
-    assert_eq!(db.push_ops(&phone, vec![], now).await.expect("empty"), 4);
+    assert_eq!(
+        db.push_ops(&phone, vec![], now)
+            .await
+            .expect("empty")
+            .acked_idx,
+        4
+    );
 }
 
 /// A batch that does not continue the stored log is refused whole, with the idx the server
@@ -587,7 +617,8 @@ pub async fn a_batch_after_a_gap_is_refused_with_the_acked_idx<D: Database>(db: 
     assert_eq!(
         db.push_ops(&phone, ops[..2].to_vec(), now)
             .await
-            .expect("push"),
+            .expect("push")
+            .acked_idx,
         2
     );
     match db.push_ops(&phone, ops[3..].to_vec(), now).await {
@@ -616,7 +647,8 @@ pub async fn a_batch_after_a_gap_is_refused_with_the_acked_idx<D: Database>(db: 
     assert_eq!(
         db.push_ops(&phone, ops[2..].to_vec(), now)
             .await
-            .expect("resume"),
+            .expect("resume")
+            .acked_idx,
         5
     );
     assert_eq!(record(db, b).await.expect("b").fields["notes"], "long");
@@ -829,6 +861,7 @@ pub async fn edits_merge_field_by_field_whatever_order_they_arrive_in<D: Databas
     }
 
     // A referral is a record of its own kind, merged the same way.
+    referable(db, "svc-9").await;
     let referral = named("merge-referral");
     let create = la.op(
         OpKind::ReferralCreate,
@@ -1241,6 +1274,7 @@ pub async fn a_worker_sees_their_own_records_and_a_supervisor_the_teams<D: Datab
         &["AQ"],
     )
     .await;
+    referable(db, "svc-1").await;
     let devices = [&w1, &w1_new, &w2, &w3, &sup, &other_sup];
     let mut starts = HashMap::new();
     for d in devices {
@@ -1343,9 +1377,15 @@ pub async fn an_edit_of_another_workers_record_is_kept_but_not_applied<D: Databa
             json!({"notes": "not mine to change"}),
             200_000,
         );
+        let pushed = db.push_ops(d, vec![edit], now).await.expect("stored");
+        assert_eq!(pushed.acked_idx, 1, "{key}");
         assert_eq!(
-            db.push_ops(d, vec![edit], now).await.expect("stored"),
-            1,
+            pushed
+                .refused
+                .iter()
+                .map(|r| r.code.as_str())
+                .collect::<Vec<_>>(),
+            ["forbidden"],
             "{key}"
         );
         assert_eq!(stored_device(db, key).await.acked_idx, 1, "{key}");
@@ -1843,7 +1883,8 @@ pub async fn corrections_are_flagged_when_stale_and_an_accepted_one_goes_down_th
     assert_eq!(
         db.add_corrections(&d, vec![c1.clone()], now)
             .await
-            .expect("add"),
+            .expect("add")
+            .acked,
         vec![c1.id]
     );
 
@@ -1869,7 +1910,8 @@ pub async fn corrections_are_flagged_when_stale_and_an_accepted_one_goes_down_th
         )
         .await
         .expect("add more");
-    assert_eq!(held, vec![c1.id, c2.id, c3.id, c4.id]);
+    assert_eq!(held.acked, vec![c1.id, c2.id, c3.id, c4.id]);
+    assert!(held.refused.is_empty());
     let pending = db
         .corrections(Some(CorrectionStatus::Pending))
         .await
@@ -1902,20 +1944,38 @@ pub async fn corrections_are_flagged_when_stale_and_an_accepted_one_goes_down_th
     );
     assert!(!find(c3.id).stale);
 
-    // Bad corrections are refused whole.
+    // Bad corrections are refused one by one, in words; the good one beside them is held.
     let good = correction("c5", "corr-s2", "phone", Some("+252 61 555 0202"), 1);
     let unknown_service = correction("c6", "corr-nowhere", "phone", Some("1"), 1);
     let unknown_field = correction("c7", "corr-s2", "colour", Some("blue"), 1);
-    for bad in [unknown_service, unknown_field] {
-        assert!(matches!(
-            db.add_corrections(&d, vec![good.clone(), bad], now).await,
-            Err(DbError::Invalid(_))
-        ));
-    }
+    let out = db
+        .add_corrections(
+            &d,
+            vec![unknown_service.clone(), good.clone(), unknown_field.clone()],
+            now,
+        )
+        .await
+        .expect("add with bad ones");
+    assert_eq!(out.acked, vec![good.id]);
+    let refused: Vec<(Uuid, &str)> = out
+        .refused
+        .iter()
+        .map(|r| (r.id, r.code.as_str()))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            (unknown_service.id, "unknown_service"),
+            (unknown_field.id, "invalid")
+        ]
+    );
+    assert!(out.refused.iter().all(|r| !r.reason.is_empty()));
     let all = db.corrections(None).await.expect("list");
+    assert!(all.iter().any(|c| c.correction.id == good.id));
     assert!(
-        !all.iter().any(|c| c.correction.id == good.id),
-        "a refused batch stored some"
+        !all.iter()
+            .any(|c| c.correction.id == unknown_service.id || c.correction.id == unknown_field.id),
+        "a refused correction was stored"
     );
 
     let start = read_feed(db, &d, 0, 1 << 24).await.cursor;
@@ -1988,4 +2048,274 @@ pub async fn corrections_are_flagged_when_stale_and_an_accepted_one_goes_down_th
         .map(|c| c.correction.id)
         .collect();
     assert!(rejected.contains(&c2.id) && !rejected.contains(&c1.id));
+}
+
+// ---------------------------------------------------------------------------------------
+// Protocol 2: refusals per item, divergence and forks, history tags.
+// ---------------------------------------------------------------------------------------
+
+/// One bad item of a push is refused on its own, in words: it is held (the log has no
+/// gaps), answered again on a resend, never merged and never sent to other devices; the
+/// items after it are applied.
+pub async fn refused_operations_are_held_answered_again_and_never_fed<D: Database>(db: &D) {
+    let phone = enrol(
+        db,
+        "refuse-a",
+        "refuse-amina",
+        Some("refuse-team"),
+        Role::Worker,
+        &["AQ"],
+    )
+    .await;
+    let other_phone = enrol(
+        db,
+        "refuse-b",
+        "refuse-amina",
+        Some("refuse-team"),
+        Role::Worker,
+        &["AQ"],
+    )
+    .await;
+    referable(db, "svc-refuse").await;
+    let start = caught_up(db, &other_phone).await;
+    let now = t0() + Duration::hours(30);
+    let now_ms = u64::try_from(now.timestamp_millis()).expect("a time after 1970");
+    let mut log = Log::new(&phone);
+    let session = named("refuse-session");
+    let years_ahead = now_ms + 3 * 365 * 24 * 3_600_000;
+    let batch = vec![
+        log.op(
+            OpKind::SessionCreate,
+            session,
+            session_fields("Market", 5),
+            now_ms,
+        ),
+        log.op(
+            OpKind::SessionUpdate,
+            session,
+            json!({"lat": "garbage"}),
+            now_ms + 1,
+        ),
+        log.op(
+            OpKind::SessionUpdate,
+            session,
+            json!({"notes": "from the future"}),
+            now_ms + 2,
+        ),
+        log.op(
+            OpKind::SessionUpdate,
+            named("refuse-nothing"),
+            json!({"notes": "x"}),
+            now_ms + 3,
+        ),
+        log.op(
+            OpKind::ReferralCreate,
+            named("refuse-ref-ghost"),
+            referral_fields(session, "svc-nowhere"),
+            now_ms + 4,
+        ),
+        log.op(
+            OpKind::ReferralCreate,
+            named("refuse-ref-ok"),
+            referral_fields(session, "svc-refuse"),
+            now_ms + 5,
+        ),
+        log.op(
+            OpKind::SessionUpdate,
+            session,
+            json!({"notes": "checked"}),
+            now_ms + 6,
+        ),
+    ];
+    // Written by a phone whose clock is three years fast (a Log's stamps follow its last
+    // one, so this one is set by hand).
+    let mut batch = batch;
+    batch[2].hlc.wall_ms = years_ahead;
+    let pushed = db.push_ops(&phone, batch.clone(), now).await.expect("push");
+    assert_eq!(pushed.acked_idx, 7, "every item held, refused or not");
+    let refused: Vec<(i64, &str)> = pushed
+        .refused
+        .iter()
+        .map(|r| (r.idx, r.code.as_str()))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            (2, "invalid"),
+            (3, "clock_ahead"),
+            (4, "invalid"),
+            (5, "unknown_service")
+        ]
+    );
+    assert!(
+        pushed.refused[0].reason.contains("lat"),
+        "{:?}",
+        pushed.refused[0]
+    );
+    assert!(
+        pushed.refused[1].reason.contains("ahead"),
+        "{:?}",
+        pushed.refused[1]
+    );
+    let s = record(db, session).await.expect("the session");
+    assert_eq!(s.fields["notes"], "checked");
+    assert_eq!(s.fields["lat"], json!(-1.2741));
+    assert!(
+        record(db, named("refuse-nothing")).await.is_none(),
+        "no create by update"
+    );
+    assert!(record(db, named("refuse-ref-ghost")).await.is_none());
+    assert!(record(db, named("refuse-ref-ok")).await.is_some());
+
+    // A resend after a lost answer gets the same refusals, and changes nothing.
+    let again = db
+        .push_ops(&phone, batch.clone(), now)
+        .await
+        .expect("resend");
+    assert_eq!(again.acked_idx, 7);
+    assert_eq!(again.refused, pushed.refused);
+
+    // Only applied operations go down the feed; the audit trail keeps every one, with why.
+    let feed = read_feed(db, &other_phone, start, 1 << 20).await;
+    let applied: Vec<Uuid> = [0, 5, 6].iter().map(|&i| batch[i].op_id).collect();
+    assert_eq!(feed.op_ids(), applied);
+    let log = db.operations().await.expect("operations");
+    let held: Vec<_> = log.iter().filter(|o| o.op.device_id == phone.id).collect();
+    assert_eq!(held.len(), 7);
+    assert_eq!(
+        held.iter().filter(|o| o.refusal.is_some()).count(),
+        4,
+        "refusals kept in the audit trail"
+    );
+    assert!(held.iter().all(|o| o.applied == o.refusal.is_none()));
+}
+
+/// A phone restored from an older copy of its store writes new operations at idx the
+/// server already holds: the server answers `Diverged` instead of taking them for resends,
+/// and a fork gives the copy a new device id whose log starts after what both share.
+pub async fn a_log_that_differs_from_the_held_one_diverges_and_forks<D: Database>(db: &D) {
+    let phone = enrol(
+        db,
+        "fork-a",
+        "fork-juma",
+        Some("fork-team"),
+        Role::Worker,
+        &["AQ"],
+    )
+    .await;
+    let now = t0() + Duration::hours(31);
+    let mut log = Log::new(&phone);
+    let ops: Vec<Operation> = (0..3)
+        .map(|i| {
+            log.op(
+                OpKind::SessionCreate,
+                named(&format!("fork-session-{i}")),
+                session_fields("Ferry", i),
+                10_000 + i as u64,
+            )
+        })
+        .collect();
+    db.push_ops(&phone, ops.clone(), now).await.expect("push");
+    // The restored copy had idx 1 only, and wrote another operation as idx 2.
+    let mut restored = Log::new(&phone);
+    restored.next_idx = 2;
+    restored.last_ms = 20_000;
+    let mut other = restored.op(
+        OpKind::SessionCreate,
+        named("fork-new-session"),
+        session_fields("Clinic", 9),
+        20_000,
+    );
+    other.op_id = named("fork-new-op");
+    match db
+        .push_ops(&phone, vec![ops[0].clone(), other.clone()], now)
+        .await
+    {
+        Err(DbError::Diverged { acked, at }) => assert_eq!((acked, at), (3, 2)),
+        got => panic!("expected a divergence at 2, got {got:?}"),
+    }
+    assert!(record(db, named("fork-new-session")).await.is_none());
+
+    let fork_id = named("fork-1");
+    let ask = |token: &str| NewFork {
+        fork_id,
+        id: named("fork-device"),
+        token_hash: token.to_string(),
+        after: 0,
+        op_ids: vec![ops[0].op_id, other.op_id],
+        now,
+    };
+    let fork = db
+        .fork_device(&phone, ask("fork-token-1"))
+        .await
+        .expect("fork");
+    assert_eq!(fork.base_idx, 1, "the copy shares idx 1 with the server");
+    assert_eq!(
+        (
+            fork.device.worker.as_str(),
+            fork.device.team.as_deref(),
+            fork.device.forked_from
+        ),
+        ("fork-juma", Some("fork-team"), Some(phone.id))
+    );
+    assert_eq!(fork.device.acked_idx, 1);
+    // Asked again (the answer was lost): the same device, with the new token.
+    let again = db
+        .fork_device(&phone, ask("fork-token-2"))
+        .await
+        .expect("fork again");
+    assert_eq!((again.device.id, again.base_idx), (fork.device.id, 1));
+    assert!(db
+        .device_by_token("fork-token-1")
+        .await
+        .expect("lookup")
+        .is_none());
+    let forked = db
+        .device_by_token("fork-token-2")
+        .await
+        .expect("lookup")
+        .expect("the fork holds the new token");
+    // The copy's new operations go in under the new id, from the base on.
+    let mut moved = other.clone();
+    moved.device_id = forked.id;
+    moved.hlc.node = forked.id;
+    let pushed = db
+        .push_ops(&forked, vec![moved], now)
+        .await
+        .expect("push as the fork");
+    assert_eq!((pushed.acked_idx, pushed.refused.len()), (2, 0));
+    let rec = record(db, named("fork-new-session")).await.expect("stored");
+    assert_eq!(
+        (rec.worker.as_str(), rec.device_id),
+        ("fork-juma", forked.id)
+    );
+    // Both histories are kept.
+    assert_eq!(stored_device(db, "fork-a").await.acked_idx, 3);
+}
+
+/// The tag of the stretch a cursor stands on changes with nothing that comes after it, and
+/// a value never handed out has none.
+pub async fn history_tags_name_the_stretch_a_cursor_stands_on<D: Database>(db: &D) {
+    let now = t0() + Duration::hours(32);
+    db.import_services(vec![service("tag-svc-1", "Tagged 1", Some("TG"))], now)
+        .await
+        .expect("import");
+    let head = db.head().await.expect("head");
+    assert!(head > 0);
+    let tag = db.history_tag(head).await.expect("tag");
+    assert!(tag.is_some(), "the last write was sealed");
+    assert_eq!(db.history_tag(0).await.expect("tag of 0"), None);
+    assert_eq!(db.history_tag(head + 1_000).await.expect("tag ahead"), None);
+    db.import_services(vec![service("tag-svc-2", "Tagged 2", Some("TG"))], now)
+        .await
+        .expect("import");
+    let later = db.head().await.expect("head");
+    assert!(later > head);
+    assert_eq!(
+        db.history_tag(head).await.expect("tag"),
+        tag,
+        "a later write changed it"
+    );
+    let new_tag = db.history_tag(later).await.expect("tag").expect("sealed");
+    assert_ne!(Some(new_tag), tag, "each stretch has its own tag");
 }

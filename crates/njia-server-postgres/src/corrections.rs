@@ -5,16 +5,17 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Client, Transaction};
-use njia_model::service::MAX_TEXT_LEN;
-use njia_model::wire::Correction;
-use njia_server_database::{CorrectionRecord, CorrectionStatus, DbError, DbResult, DeviceRecord};
+use njia_model::wire::{refusal, Correction, RefusedCorrection};
+use njia_server_database::{
+    CorrectionRecord, CorrectionStatus, CorrectionsResult, DbError, DbResult, DeviceRecord,
+};
 use tokio_postgres::Row;
 use uuid::Uuid;
 
 use crate::backend;
 use crate::directory::{load, lock_counter, set_counter, write, write_removals};
 
-use njia_model::correction::{CLOSED, FIELDS};
+use njia_model::correction::CLOSED;
 
 fn status_str(s: CorrectionStatus) -> &'static str {
     match s {
@@ -35,44 +36,39 @@ fn status_from(text: &str) -> DbResult<CorrectionStatus> {
     }
 }
 
-fn check(c: &Correction) -> DbResult<()> {
-    let field = c.field.as_str();
-    if !FIELDS.contains(&field) {
-        return Err(DbError::Invalid(format!(
-            "correction {}: \"{field}\" is not a field of a service that can be corrected \
-             (one of {}, or \"{CLOSED}\")",
-            c.id,
-            FIELDS.join(", ")
-        )));
-    }
-    for (what, text) in [
-        ("value", c.value.as_deref().unwrap_or_default()),
-        ("note", c.note.as_str()),
-        ("service_id", c.service_id.as_str()),
-    ] {
-        if text.chars().count() > MAX_TEXT_LEN {
-            return Err(DbError::Invalid(format!(
-                "correction {}: the {what} is longer than {MAX_TEXT_LEN} characters",
-                c.id
-            )));
-        }
-    }
-    Ok(())
-}
-
 pub(crate) async fn add_corrections(
     client: &mut Client,
     device: &DeviceRecord,
     corrections: Vec<Correction>,
     now: DateTime<Utc>,
-) -> DbResult<Vec<Uuid>> {
-    for c in &corrections {
-        check(c)?;
+) -> DbResult<CorrectionsResult> {
+    let mut out = CorrectionsResult::default();
+    // Refusals are answered in the order of the request, as the SQLite backend does.
+    let order: HashMap<Uuid, usize> = corrections
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .rev()
+        .collect();
+    let mut valid = Vec::with_capacity(corrections.len());
+    let mut seen = HashSet::new();
+    for c in corrections {
+        if !seen.insert(c.id) {
+            continue;
+        }
+        match njia_model::correction::check(&c) {
+            Ok(()) => valid.push(c),
+            Err(reason) => out.refused.push(RefusedCorrection {
+                id: c.id,
+                code: refusal::INVALID.into(),
+                reason,
+            }),
+        }
     }
     let tx = client.transaction().await.map_err(backend)?;
     // The version each service has now: a correction based on an older one is stale.
     // Removed services are known too (a CHW may report a closure the office already saw).
-    let service_ids: Vec<&str> = corrections.iter().map(|c| c.service_id.trim()).collect();
+    let service_ids: Vec<&str> = valid.iter().map(|c| c.service_id.trim()).collect();
     let versions: HashMap<String, i64> = tx
         .query(
             "SELECT id, version FROM service WHERE id = ANY($1)",
@@ -83,15 +79,6 @@ pub(crate) async fn add_corrections(
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    if let Some(c) = corrections
-        .iter()
-        .find(|c| !versions.contains_key(c.service_id.trim()))
-    {
-        return Err(DbError::Invalid(format!(
-            "correction {}: no service with id \"{}\" in the directory",
-            c.id, c.service_id
-        )));
-    }
     let stmt = tx
         .prepare_cached(
             "INSERT INTO correction (id, service_id, field, value, note, based_on_version, created_at,
@@ -101,14 +88,20 @@ pub(crate) async fn add_corrections(
         )
         .await
         .map_err(backend)?;
-    let mut held = Vec::with_capacity(corrections.len());
-    let mut seen = HashSet::new();
-    for c in &corrections {
-        if !seen.insert(c.id) {
-            continue;
-        }
+    for c in &valid {
         let service_id = c.service_id.trim();
-        let stale = c.based_on_version < versions[service_id];
+        let Some(version) = versions.get(service_id) else {
+            out.refused.push(RefusedCorrection {
+                id: c.id,
+                code: refusal::UNKNOWN_SERVICE.into(),
+                reason: format!(
+                    "the directory holds no service with id \"{}\"",
+                    service_id.chars().take(60).collect::<String>()
+                ),
+            });
+            continue;
+        };
+        let stale = c.based_on_version < *version;
         tx.execute(
             &stmt,
             &[
@@ -127,10 +120,11 @@ pub(crate) async fn add_corrections(
         )
         .await
         .map_err(backend)?;
-        held.push(c.id);
+        out.acked.push(c.id);
     }
     tx.commit().await.map_err(backend)?;
-    Ok(held)
+    out.refused.sort_by_key(|r| order.get(&r.id).copied());
+    Ok(out)
 }
 
 const SELECT: &str = "

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Client;
 use njia_model::wire::Role;
-use njia_server_database::{DbError, DbResult, DeviceRecord, NewDevice, NewEnrollment};
+use njia_server_database::{
+    DbError, DbResult, DeviceRecord, Fork, NewDevice, NewEnrollment, NewFork,
+};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -11,7 +13,7 @@ use uuid::Uuid;
 use crate::backend;
 
 const DEVICE_COLUMNS: &str = "id, worker, team, role, regions, label, enrolled_at, revoked_at, \
-                              last_seen_at, acked_idx";
+                              last_seen_at, acked_idx, forked_from";
 
 pub(crate) fn role_from(text: &str) -> DbResult<Role> {
     match text {
@@ -33,6 +35,7 @@ pub(crate) fn device_row(row: &Row) -> DbResult<DeviceRecord> {
         revoked_at: row.get("revoked_at"),
         last_seen_at: row.get("last_seen_at"),
         acked_idx: row.get("acked_idx"),
+        forked_from: row.get("forked_from"),
     })
 }
 
@@ -190,4 +193,74 @@ pub(crate) async fn revoke_device(client: &Client, id: Uuid, now: DateTime<Utc>)
             id: id.to_string(),
         }),
     }
+}
+
+/// Makes or finds again the fork `f` of `parent` (see `Database::fork_device`).
+pub(crate) async fn fork(client: &mut Client, parent: &DeviceRecord, f: NewFork) -> DbResult<Fork> {
+    let tx = client.transaction().await.map_err(backend)?;
+    // The parent's row, locked: its pushes and other forks of it wait.
+    let held: i64 = tx
+        .query_one(
+            "SELECT acked_idx FROM device WHERE id = $1 FOR UPDATE",
+            &[&parent.id],
+        )
+        .await
+        .map_err(backend)?
+        .get(0);
+    let existing = tx
+        .query_opt(
+            "UPDATE device SET token_hash = $3 WHERE forked_from = $1 AND fork_id = $2
+             RETURNING id, fork_base",
+            &[&parent.id, &f.fork_id, &f.token_hash],
+        )
+        .await
+        .map_err(backend)?;
+    let (id, base) = match existing {
+        // The first answer was lost: same device, a new token.
+        Some(row) => (row.get::<_, Uuid>(0), row.get::<_, i64>(1)),
+        None => {
+            let start = f.after.clamp(0, held);
+            let stored: Vec<Uuid> = tx
+                .query(
+                    "SELECT op_id FROM operation WHERE device_id = $1 AND idx > $2 AND idx <= $3
+                      ORDER BY idx",
+                    &[&parent.id, &start, &held],
+                )
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let common = stored
+                .iter()
+                .zip(&f.op_ids)
+                .take_while(|(a, b)| a == b)
+                .count() as i64;
+            let base = start + common;
+            tx.execute(
+                "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at,
+                                     acked_idx, forked_from, fork_id, fork_base)
+                 SELECT $2, worker, team, role, regions,
+                        coalesce(label, 'device') || ' (restored copy)', $3, $4, $5, id, $6, $5
+                   FROM device WHERE id = $1",
+                &[&parent.id, &f.id, &f.token_hash, &f.now, &base, &f.fork_id],
+            )
+            .await
+            .map_err(backend)?;
+            (f.id, base)
+        }
+    };
+    let row = tx
+        .query_one(
+            &format!("SELECT {DEVICE_COLUMNS} FROM device WHERE id = $1"),
+            &[&id],
+        )
+        .await
+        .map_err(backend)?;
+    let device = device_row(&row)?;
+    tx.commit().await.map_err(backend)?;
+    Ok(Fork {
+        device,
+        base_idx: base,
+    })
 }

@@ -31,8 +31,9 @@ use njia_model::ops::Operation;
 use njia_model::service::Service;
 use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
-    CorrectionRecord, CorrectionStatus, Database, DbError, DbResult, DeviceRecord, FeedPage,
-    ImportSummary, NewDevice, NewEnrollment, OutreachRecord, StoredOperation,
+    CorrectionRecord, CorrectionStatus, CorrectionsResult, Database, DbError, DbResult,
+    DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, OutreachRecord,
+    PushResult, StoredOperation,
 };
 use tokio_postgres::NoTls;
 use uuid::Uuid;
@@ -41,6 +42,7 @@ mod corrections;
 mod devices;
 mod directory;
 mod feed;
+mod history;
 pub mod migrate;
 mod outreach;
 
@@ -121,11 +123,17 @@ impl Database for PostgresDatabase {
         services: Vec<Service>,
         now: DateTime<Utc>,
     ) -> DbResult<ImportSummary> {
-        directory::import_services(&mut self.client().await?, services, now).await
+        let mut client = self.client().await?;
+        let out = directory::import_services(&mut client, services, now).await?;
+        history::seal(&mut client).await?;
+        Ok(out)
     }
 
     async fn remove_services(&self, ids: Vec<String>, now: DateTime<Utc>) -> DbResult<u64> {
-        directory::remove_services(&mut self.client().await?, ids, now).await
+        let mut client = self.client().await?;
+        let out = directory::remove_services(&mut client, ids, now).await?;
+        history::seal(&mut client).await?;
+        Ok(out)
     }
 
     async fn service(&self, id: &str) -> DbResult<Option<ServiceVersion>> {
@@ -166,8 +174,23 @@ impl Database for PostgresDatabase {
         ops: Vec<Operation>,
         now: DateTime<Utc>,
         seen_seq: i64,
-    ) -> DbResult<i64> {
-        outreach::push_ops(&mut self.client().await?, device, ops, now, seen_seq).await
+    ) -> DbResult<PushResult> {
+        let mut client = self.client().await?;
+        let out = outreach::push_ops(&mut client, device, ops, now, seen_seq).await?;
+        history::seal(&mut client).await?;
+        Ok(out)
+    }
+
+    async fn fork_device(&self, parent: &DeviceRecord, fork: NewFork) -> DbResult<Fork> {
+        devices::fork(&mut self.client().await?, parent, fork).await
+    }
+
+    async fn history_tag(&self, seq: i64) -> DbResult<Option<String>> {
+        history::tag(&self.client().await?, seq).await
+    }
+
+    async fn head(&self) -> DbResult<i64> {
+        history::head(&self.client().await?).await
     }
 
     async fn operations(&self) -> DbResult<Vec<StoredOperation>> {
@@ -200,7 +223,7 @@ impl Database for PostgresDatabase {
         device: &DeviceRecord,
         corrections: Vec<Correction>,
         now: DateTime<Utc>,
-    ) -> DbResult<Vec<Uuid>> {
+    ) -> DbResult<CorrectionsResult> {
         corrections::add_corrections(&mut self.client().await?, device, corrections, now).await
     }
 
@@ -217,6 +240,9 @@ impl Database for PostgresDatabase {
         accept: bool,
         now: DateTime<Utc>,
     ) -> DbResult<CorrectionRecord> {
-        corrections::decide_correction(&mut self.client().await?, id, accept, now).await
+        let mut client = self.client().await?;
+        let out = corrections::decide_correction(&mut client, id, accept, now).await?;
+        history::seal(&mut client).await?;
+        Ok(out)
     }
 }

@@ -6,14 +6,16 @@
 //! and last take the change counter and store the operations in one more, so writers hold
 //! the counter only for that statement and the commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Client, Transaction};
-use njia_model::ops::{apply_patch, Operation};
-use njia_model::wire::Role;
+use njia_model::ops::Operation;
+use njia_model::wire::RefusedOp;
+use njia_server_database::merge::{self, Outcome, Owner, RecordState, Refusal};
 use njia_server_database::{
-    DbError, DbResult, DeviceRecord, OutreachRecord, RecordKind, StoredOperation, OFFICE_DEVICE_ID,
+    DbError, DbResult, DeviceRecord, OutreachRecord, PushResult, RecordKind, StoredOperation,
+    StoredRefusal,
 };
 use serde_json::{Map, Value};
 use tokio_postgres::error::SqlState;
@@ -21,22 +23,6 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 use crate::{backend, corrupt};
-
-/// A record being merged.
-struct Record {
-    kind: RecordKind,
-    device_id: Uuid,
-    worker: String,
-    team: Option<String>,
-    version: i64,
-    doc: Map<String, Value>,
-    clocks: Map<String, Value>,
-    updated_at: DateTime<Utc>,
-    /// To be written back: an operation was applied (it may have moved only clocks).
-    dirty: bool,
-    /// Not stored yet: the first operation applied creates it at version 1.
-    fresh: bool,
-}
 
 fn kind_str(kind: RecordKind) -> &'static str {
     match kind {
@@ -63,16 +49,6 @@ fn object(what: &str, id: Uuid, v: Value) -> DbResult<Map<String, Value>> {
             format!("not an object: {other}"),
         )),
     }
-}
-
-/// Whether `device` may change a record owned by `worker` of `team`: its own worker's
-/// records, a supervisor's team's, and the office every record.
-fn may_write(device: &DeviceRecord, worker: &str, team: Option<&str>) -> bool {
-    device.id == OFFICE_DEVICE_ID
-        || device.worker == worker
-        || (device.role == Role::Supervisor
-            && device.team.is_some()
-            && device.team.as_deref() == team)
 }
 
 /// Checks a batch and puts it in idx order: every operation must be the pushing device's,
@@ -112,7 +88,7 @@ pub(crate) async fn push_ops(
     ops: Vec<Operation>,
     now: DateTime<Utc>,
     seen_seq: i64,
-) -> DbResult<i64> {
+) -> DbResult<PushResult> {
     let ops = check_batch(device, ops)?;
     let tx = client.transaction().await.map_err(backend)?;
     let stmt = tx
@@ -128,9 +104,10 @@ pub(crate) async fn push_ops(
             id: device.id.to_string(),
         })?
         .get(0);
-    // Operations already held are a resend after a lost acknowledgement: ignored. The first
-    // new one must follow the last held, and the rest follow it.
-    let new: Vec<Operation> = ops.into_iter().filter(|op| op.idx > acked).collect();
+    let (held, new): (Vec<Operation>, Vec<Operation>) =
+        ops.into_iter().partition(|op| op.idx <= acked);
+    let mut refused = check_resent(&tx, device, &held, acked).await?;
+    // The first new one must follow the last held, and the rest follow it.
     if new.first().is_some_and(|op| op.idx != acked + 1) {
         return Err(DbError::Gap { acked });
     }
@@ -143,7 +120,7 @@ pub(crate) async fn push_ops(
         }
     }
     let last = new.last().map_or(acked, |op| op.idx);
-    let owners = if new.is_empty() {
+    let outcomes = if new.is_empty() {
         Vec::new()
     } else {
         apply(&tx, device, &new, now).await?
@@ -156,30 +133,79 @@ pub(crate) async fn push_ops(
         .await
         .map_err(backend)?;
     if !new.is_empty() {
-        store_ops(&tx, device.id, &new, &owners, now, seen_seq).await?;
+        store_ops(&tx, device.id, &new, &outcomes, now, seen_seq).await?;
     }
     tx.commit().await.map_err(backend)?;
-    Ok(last)
+    for (op, outcome) in new.iter().zip(&outcomes) {
+        if let Some(r) = &outcome.refusal {
+            refused.push(r.to_wire(op));
+        }
+    }
+    Ok(PushResult {
+        acked_idx: last,
+        refused,
+    })
 }
 
-/// Owner of the record an operation concerns, and whether it was applied.
-struct Owner {
-    worker: String,
-    team: Option<String>,
-    applied: bool,
+/// The operations of a resend (idx at or below what is held) must be the ones held: the
+/// refusals they got are answered again; another op id at an idx means the device's log
+/// diverged from the server's ([`DbError::Diverged`]).
+async fn check_resent(
+    tx: &Transaction<'_>,
+    device: &DeviceRecord,
+    held: &[Operation],
+    acked: i64,
+) -> DbResult<Vec<RefusedOp>> {
+    if held.is_empty() {
+        return Ok(Vec::new());
+    }
+    let idx: Vec<i64> = held.iter().map(|op| op.idx).collect();
+    let stmt = tx
+        .prepare_cached(
+            "SELECT idx, op_id, refusal FROM operation WHERE device_id = $1 AND idx = ANY($2)",
+        )
+        .await
+        .map_err(backend)?;
+    let stored: HashMap<i64, (Uuid, Option<Value>)> = tx
+        .query(&stmt, &[&device.id, &idx])
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2))))
+        .collect();
+    let mut refused = Vec::new();
+    for op in held {
+        match stored.get(&op.idx) {
+            // A forked device's log up to its base is its parent's: nothing held here.
+            None => {}
+            Some((op_id, _)) if *op_id != op.op_id => {
+                return Err(DbError::Diverged { acked, at: op.idx })
+            }
+            Some((_, Some(r))) => {
+                let (code, reason) = Refusal::from_json(&r.to_string());
+                refused.push(RefusedOp {
+                    idx: op.idx,
+                    op_id: op.op_id,
+                    code,
+                    reason,
+                });
+            }
+            Some((_, None)) => {}
+        }
+    }
+    Ok(refused)
 }
 
-/// Merges operations into their records and writes the records back.
+/// Decides the operations with [`merge::apply_batch`] on the records they touch (locked in
+/// id order, so pushes touching the same records cannot deadlock) and writes the records
+/// back.
 async fn apply(
     tx: &Transaction<'_>,
     device: &DeviceRecord,
     ops: &[Operation],
     now: DateTime<Utc>,
-) -> DbResult<Vec<Owner>> {
-    let mut ids: Vec<Uuid> = ops.iter().map(|op| op.entity_id).collect();
-    ids.sort();
-    ids.dedup();
-    // Locked in id order, so pushes touching the same records cannot deadlock.
+) -> DbResult<Vec<Outcome>> {
+    let ids = merge::records_to_load(ops);
     let stmt = tx
         .prepare_cached(
             "SELECT id, kind, device_id, worker, team, version, doc, clocks, updated_at
@@ -192,56 +218,40 @@ async fn apply(
         let id: Uuid = row.get("id");
         records.insert(
             id,
-            Record {
+            RecordState {
                 kind: kind_from(row.get("kind"))?,
                 device_id: row.get("device_id"),
-                worker: row.get("worker"),
-                team: row.get("team"),
+                owner: Owner {
+                    worker: row.get("worker"),
+                    team: row.get("team"),
+                },
                 version: row.get("version"),
                 doc: object("doc", id, row.get("doc"))?,
                 clocks: object("clocks", id, row.get("clocks"))?,
                 updated_at: row.get("updated_at"),
-                dirty: false,
                 fresh: false,
+                dirty: false,
             },
         );
     }
-    let mut owners = Vec::with_capacity(ops.len());
-    for op in ops {
-        let rec = records.entry(op.entity_id).or_insert_with(|| Record {
-            kind: if op.kind.is_session() {
-                RecordKind::Session
-            } else {
-                RecordKind::Referral
-            },
-            device_id: device.id,
-            worker: device.worker.clone(),
-            team: device.team.clone(),
-            version: 0,
-            doc: Map::new(),
-            clocks: Map::new(),
-            updated_at: now,
-            dirty: true,
-            fresh: true,
-        });
-        let applied = may_write(device, &rec.worker, rec.team.as_deref());
-        if applied {
-            let changed = apply_patch(&mut rec.doc, &mut rec.clocks, &op.payload, &op.hlc);
-            if rec.fresh || !changed.is_empty() {
-                rec.version += 1;
-                rec.updated_at = now;
-            }
-            rec.fresh = false;
-            rec.dirty = true;
-        }
-        owners.push(Owner {
-            worker: rec.worker.clone(),
-            team: rec.team.clone(),
-            applied,
-        });
-    }
+    let wanted = merge::services_to_check(ops);
+    let services: HashSet<String> = if wanted.is_empty() {
+        HashSet::new()
+    } else {
+        tx.query(
+            "SELECT id FROM service WHERE id = ANY($1) AND NOT removed",
+            &[&wanted],
+        )
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+    };
+    let outcomes = merge::apply_batch(device, &mut records, ops, &services, now);
 
-    let mut dirty: Vec<(Uuid, Record)> = records.into_iter().filter(|(_, r)| r.dirty).collect();
+    let mut dirty: Vec<(Uuid, RecordState)> =
+        records.into_iter().filter(|(_, r)| r.dirty).collect();
     dirty.sort_by_key(|(id, _)| *id);
     let n = dirty.len();
     let (mut rid, mut kind, mut dev, mut worker, mut team) = (
@@ -261,8 +271,8 @@ async fn apply(
         rid.push(id);
         kind.push(kind_str(r.kind));
         dev.push(r.device_id);
-        worker.push(r.worker);
-        team.push(r.team);
+        worker.push(r.owner.worker);
+        team.push(r.owner.team);
         version.push(r.version);
         doc.push(Value::Object(r.doc));
         clocks.push(Value::Object(r.clocks));
@@ -290,7 +300,7 @@ async fn apply(
         .await
         .map_err(backend)?;
     }
-    Ok(owners)
+    Ok(outcomes)
 }
 
 /// Stores the operations with the next values of the change sequence, in idx order, in
@@ -301,7 +311,7 @@ async fn store_ops(
     tx: &Transaction<'_>,
     device_id: Uuid,
     ops: &[Operation],
-    owners: &[Owner],
+    outcomes: &[Outcome],
     now: DateTime<Utc>,
     seen_seq: i64,
 ) -> DbResult<()> {
@@ -315,9 +325,17 @@ async fn store_ops(
         .iter()
         .map(|op| Value::Object(op.payload.clone()))
         .collect();
-    let owner_worker: Vec<&str> = owners.iter().map(|o| o.worker.as_str()).collect();
-    let owner_team: Vec<Option<&str>> = owners.iter().map(|o| o.team.as_deref()).collect();
-    let applied: Vec<bool> = owners.iter().map(|o| o.applied).collect();
+    let owner_worker: Vec<&str> = outcomes.iter().map(|o| o.owner.worker.as_str()).collect();
+    let owner_team: Vec<Option<&str>> = outcomes.iter().map(|o| o.owner.team.as_deref()).collect();
+    let applied: Vec<bool> = outcomes.iter().map(Outcome::applied).collect();
+    let refusal: Vec<Option<Value>> = outcomes
+        .iter()
+        .map(|o| {
+            o.refusal
+                .as_ref()
+                .map(|r| serde_json::json!({"code": r.code, "reason": r.reason}))
+        })
+        .collect();
     // What each operation's device had seen of the feed when it wrote it: its own word if it
     // says (never past the cursor of the request carrying it), else that cursor.
     let seen: Vec<i64> = ops
@@ -328,14 +346,16 @@ async fn store_ops(
         .prepare_cached(
             "WITH counter AS (UPDATE change_counter SET value = value + $12 RETURNING value)
              INSERT INTO operation (device_id, idx, op_id, hlc, kind, entity_id, payload, received_at,
-                                    seq, owner_worker, owner_team, applied, seen_seq)
+                                    seq, owner_worker, owner_team, applied, seen_seq, refusal)
              SELECT $1, u.idx, u.op_id, u.hlc, u.kind, u.entity_id, u.payload, $2,
-                    counter.value - $12 + u.n, u.owner_worker, u.owner_team, u.applied, u.seen
+                    counter.value - $12 + u.n, u.owner_worker, u.owner_team, u.applied, u.seen,
+                    u.refusal
                FROM counter,
                     UNNEST($3::int8[], $4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::json[],
-                           $9::text[], $10::text[], $11::bool[], $13::int8[]) WITH ORDINALITY
+                           $9::text[], $10::text[], $11::bool[], $13::int8[], $14::json[])
+                    WITH ORDINALITY
                     AS u(idx, op_id, hlc, kind, entity_id, payload, owner_worker, owner_team, applied,
-                         seen, n)
+                         seen, refusal, n)
              ON CONFLICT (device_id, idx) DO NOTHING",
         )
         .await
@@ -356,6 +376,7 @@ async fn store_ops(
             &applied,
             &n,
             &seen,
+            &refusal,
         ],
     )
     .await
@@ -405,7 +426,7 @@ pub(crate) async fn operations(client: &Client) -> DbResult<Vec<StoredOperation>
     let stmt = client
         .prepare_cached(
             "SELECT device_id, idx, op_id, hlc, kind, entity_id, payload, received_at, seq,
-                    applied, seen_seq
+                    applied, seen_seq, refusal
                FROM operation ORDER BY seq",
         )
         .await
@@ -435,6 +456,10 @@ pub(crate) async fn operations(client: &Client) -> DbResult<Vec<StoredOperation>
                 seq: row.get("seq"),
                 seen_seq: row.get("seen_seq"),
                 applied: row.get("applied"),
+                refusal: row.get::<_, Option<Value>>("refusal").map(|r| {
+                    let (code, reason) = Refusal::from_json(&r.to_string());
+                    StoredRefusal { code, reason }
+                }),
                 received_at: row.get("received_at"),
             })
         })

@@ -282,6 +282,9 @@ async fn operations_merge_by_clock_and_reach_the_owners_other_devices() {
     let chidi = enroll(&db, 4, "Chidi", Some("west"), Role::Worker, &["KE"]).await;
     let aminas_new_phone = enroll(&db, 5, "Amina", Some("east"), Role::Worker, &["KE"]).await;
     let (s1, r1) = (Uuid::from_u128(100), Uuid::from_u128(101));
+    db.import_services(vec![service("svc", Some("KE"))], t0())
+        .await
+        .unwrap();
     let first = vec![
         op(&amina, 1, OpKind::SessionCreate, s1, 1000, session(12)),
         op(
@@ -290,13 +293,22 @@ async fn operations_merge_by_clock_and_reach_the_owners_other_devices() {
             OpKind::ReferralCreate,
             r1,
             1001,
-            json!({"session_id": s1, "service_id": "svc", "status": "issued"}),
+            json!({"session_id": s1, "service_id": "svc", "reason": "hiv", "status": "issued"}),
         ),
     ];
     let t1 = t0() + Duration::minutes(5);
-    assert_eq!(db.push_ops(&amina, first.clone(), t1).await.unwrap(), 2);
     assert_eq!(
-        db.push_ops(&amina, first.clone(), t1).await.unwrap(),
+        db.push_ops(&amina, first.clone(), t1)
+            .await
+            .unwrap()
+            .acked_idx,
+        2
+    );
+    assert_eq!(
+        db.push_ops(&amina, first.clone(), t1)
+            .await
+            .unwrap()
+            .acked_idx,
         2,
         "a resend"
     );
@@ -351,7 +363,7 @@ async fn operations_merge_by_clock_and_reach_the_owners_other_devices() {
         5000,
         json!({"notes": "checked"}),
     )];
-    assert_eq!(db.push_ops(&sup, sup_ops, t1).await.unwrap(), 1);
+    assert_eq!(db.push_ops(&sup, sup_ops, t1).await.unwrap().acked_idx, 1);
     let chidi_ops = vec![op(
         &chidi,
         1,
@@ -360,7 +372,10 @@ async fn operations_merge_by_clock_and_reach_the_owners_other_devices() {
         9000,
         json!({"notes": "mine"}),
     )];
-    assert_eq!(db.push_ops(&chidi, chidi_ops, t1).await.unwrap(), 1);
+    assert_eq!(
+        db.push_ops(&chidi, chidi_ops, t1).await.unwrap().acked_idx,
+        1
+    );
     let late = vec![op(
         &amina,
         3,
@@ -369,7 +384,7 @@ async fn operations_merge_by_clock_and_reach_the_owners_other_devices() {
         4000,
         json!({"notes": "old", "place": "Bus park"}),
     )];
-    assert_eq!(db.push_ops(&amina, late, t1).await.unwrap(), 3);
+    assert_eq!(db.push_ops(&amina, late, t1).await.unwrap().acked_idx, 3);
     let rec = db
         .outreach()
         .await
@@ -461,18 +476,27 @@ async fn corrections_are_reviewed_and_accepted_ones_change_the_directory() {
         .add_corrections(&amina, vec![c1.clone(), c1.clone()], t0())
         .await
         .unwrap();
-    assert_eq!(ids, vec![c1.id]);
+    assert_eq!(ids.acked, vec![c1.id]);
     assert_eq!(
         db.add_corrections(&amina, vec![c1.clone()], t0())
             .await
-            .unwrap(),
+            .unwrap()
+            .acked,
         vec![c1.id]
     );
-    assert!(matches!(
-        db.add_corrections(&amina, vec![correction(9, "s1", "colour", None, 1)], t0())
-            .await,
-        Err(DbError::Invalid(_))
-    ));
+    let colour = correction(9, "s1", "colour", None, 1);
+    let out = db
+        .add_corrections(&amina, vec![colour.clone()], t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            out.acked.len(),
+            out.refused[0].id,
+            out.refused[0].code.as_str()
+        ),
+        (0, colour.id, "invalid")
+    );
     let mut s1 = service("s1", Some("KE"));
     s1.free_of_charge = true;
     db.import_services(vec![s1], t0()).await.unwrap();
@@ -531,10 +555,18 @@ async fn corrections_are_reviewed_and_accepted_ones_change_the_directory() {
     // A report about a service the server never had is refused; one about a service the
     // office removed meanwhile is kept, and a fix of its fields cannot be accepted.
     let ghost = correction(4, "ghost", "phone", Some("1"), 1);
-    assert!(matches!(
-        db.add_corrections(&amina, vec![ghost], t0()).await,
-        Err(DbError::Invalid(_))
-    ));
+    let out = db
+        .add_corrections(&amina, vec![ghost.clone()], t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            out.acked.len(),
+            out.refused[0].id,
+            out.refused[0].code.as_str()
+        ),
+        (0, ghost.id, "unknown_service")
+    );
     let late = correction(5, "s2", "phone", Some("1"), 1);
     db.add_corrections(&amina, vec![late.clone()], t0())
         .await
@@ -613,7 +645,7 @@ async fn a_reader_following_the_feed_during_concurrent_writes_misses_nothing() {
                         OpKind::SessionVoid,
                         entity,
                         2 + i as u64,
-                        json!({"status": "voided"}),
+                        json!({"status": "voided", "void_reason": "entered twice"}),
                     ),
                 ];
                 db.push_ops(&device, ops, t0()).await.expect("push");
@@ -655,9 +687,9 @@ async fn two_pushes_of_one_device_at_once_store_each_operation_once() {
         db.push_ops(&amina, ops[..25].to_vec(), t0()),
         db.push_ops(&amina, ops.clone(), t0())
     );
-    assert_eq!(a.unwrap(), 40);
-    assert!(b.unwrap() >= 25);
-    assert_eq!(c.unwrap(), 40);
+    assert_eq!(a.unwrap().acked_idx, 40);
+    assert!(b.unwrap().acked_idx >= 25);
+    assert_eq!(c.unwrap().acked_idx, 40);
     let records = db.outreach().await.unwrap();
     assert_eq!(records.len(), 40);
     assert!(records.iter().all(|r| r.version == 1));
@@ -716,7 +748,13 @@ async fn notes_with_any_character_sync_and_read_back() {
             json!({ "notes": notes }),
         ),
     ];
-    assert_eq!(db.push_ops(&amina, ops.clone(), t0()).await.unwrap(), 2);
+    assert_eq!(
+        db.push_ops(&amina, ops.clone(), t0())
+            .await
+            .unwrap()
+            .acked_idx,
+        2
+    );
     let rec = db.outreach().await.unwrap().pop().unwrap();
     assert_eq!(rec.fields["notes"], notes);
     let other_phone = enroll(&db, 2, "Amina", Some("east"), Role::Worker, &["KE"]).await;
@@ -745,7 +783,7 @@ async fn malformed_batches_are_refused_and_store_nothing() {
             json!({"notes": "n"}),
         )
     };
-    let invalid = |r: Result<i64, DbError>| match r {
+    let invalid = |r: Result<njia_server_database::PushResult, DbError>| match r {
         Err(DbError::Invalid(m)) => m,
         other => panic!("expected Invalid, got {other:?}"),
     };
@@ -766,7 +804,8 @@ async fn malformed_batches_are_refused_and_store_nothing() {
     assert_eq!(
         db.push_ops(&amina, vec![create.clone(), create.clone()], t0())
             .await
-            .unwrap(),
+            .unwrap()
+            .acked_idx,
         1
     );
     // Another device reusing an operation id is refused, and nothing of its batch is kept.

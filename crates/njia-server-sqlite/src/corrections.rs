@@ -2,8 +2,10 @@
 //! accepted correction is applied to the service as a normal directory change.
 
 use chrono::{DateTime, Utc};
-use njia_model::wire::Correction;
-use njia_server_database::{CorrectionRecord, CorrectionStatus, DbError, DeviceRecord};
+use njia_model::wire::{refusal, Correction, RefusedCorrection};
+use njia_server_database::{
+    CorrectionRecord, CorrectionStatus, CorrectionsResult, DbError, DeviceRecord,
+};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use uuid::Uuid;
 
@@ -116,23 +118,32 @@ pub(crate) fn add_corrections(
     device: &DeviceRecord,
     corrections: Vec<Correction>,
     now: DateTime<Utc>,
-) -> Result<Vec<Uuid>> {
+) -> Result<CorrectionsResult> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut held = Vec::with_capacity(corrections.len());
+    let mut out = CorrectionsResult::default();
     for c in &corrections {
-        if !FIELDS.contains(&c.field.as_str()) {
-            return Err(Error::invalid(format!(
-                "correction {}: \"{}\" is not a field a correction can change (one of: {})",
-                c.id,
-                c.field,
-                FIELDS.join(", ")
-            )));
+        if out.acked.contains(&c.id) || out.refused.iter().any(|r| r.id == c.id) {
+            continue;
         }
+        let refuse = |code: &str, reason: String| RefusedCorrection {
+            id: c.id,
+            code: code.to_string(),
+            reason,
+        };
+        if let Err(why) = njia_model::correction::check(c) {
+            out.refused.push(refuse(refusal::INVALID, why));
+            continue;
+        }
+        // Removed services are known too: a CHW may report a closure the office already saw.
         let Some(service) = directory::load(&tx, c.service_id.trim())? else {
-            return Err(Error::invalid(format!(
-                "correction {}: no service with id \"{}\"",
-                c.id, c.service_id
-            )));
+            out.refused.push(refuse(
+                refusal::UNKNOWN_SERVICE,
+                format!(
+                    "the directory holds no service with id \"{}\"",
+                    c.service_id.chars().take(60).collect::<String>()
+                ),
+            ));
+            continue;
         };
         tx.prepare_cached(
             "INSERT INTO correction (id, service_id, field, value, note, based_on_version,
@@ -153,12 +164,10 @@ pub(crate) fn add_corrections(
             c.based_on_version < service.version,
             ts(now)
         ])?;
-        if !held.contains(&c.id) {
-            held.push(c.id);
-        }
+        out.acked.push(c.id);
     }
     tx.commit()?;
-    Ok(held)
+    Ok(out)
 }
 
 pub(crate) fn corrections(

@@ -1,7 +1,7 @@
 //! Enrolment codes and devices.
 
 use chrono::{DateTime, Utc};
-use njia_server_database::{DbError, DeviceRecord, NewDevice, NewEnrollment};
+use njia_server_database::{DbError, DeviceRecord, Fork, NewDevice, NewEnrollment, NewFork};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use uuid::Uuid;
 
@@ -9,7 +9,7 @@ use crate::codec::{parse_opt_ts, parse_role, parse_strings, parse_ts, parse_uuid
 use crate::error::{is_unique_violation, Error, Result};
 
 const DEVICE_COLUMNS: &str = "id, worker, team, role, regions, label, enrolled_at, revoked_at, \
-                              last_seen_at, acked_idx";
+                              last_seen_at, acked_idx, forked_from";
 
 /// A device row as stored, before decoding (rusqlite's row closures cannot return our errors).
 type DeviceRow = (
@@ -23,6 +23,7 @@ type DeviceRow = (
     Option<String>,
     Option<String>,
     i64,
+    Option<String>,
 );
 
 fn device_row(r: &Row<'_>) -> rusqlite::Result<DeviceRow> {
@@ -37,11 +38,12 @@ fn device_row(r: &Row<'_>) -> rusqlite::Result<DeviceRow> {
         r.get(7)?,
         r.get(8)?,
         r.get(9)?,
+        r.get(10)?,
     ))
 }
 
 fn decode(row: DeviceRow) -> Result<DeviceRecord> {
-    let (id, worker, team, role, regions, label, enrolled, revoked, seen, acked_idx) = row;
+    let (id, worker, team, role, regions, label, enrolled, revoked, seen, acked_idx, parent) = row;
     Ok(DeviceRecord {
         id: parse_uuid(&id)?,
         worker,
@@ -53,6 +55,7 @@ fn decode(row: DeviceRow) -> Result<DeviceRecord> {
         revoked_at: parse_opt_ts(revoked)?,
         last_seen_at: parse_opt_ts(seen)?,
         acked_idx,
+        forked_from: parent.as_deref().map(parse_uuid).transpose()?,
     })
 }
 
@@ -196,4 +199,68 @@ pub(crate) fn revoke(conn: &mut Connection, id: Uuid, now: DateTime<Utc>) -> Res
     };
     tx.commit()?;
     Ok(changed)
+}
+
+/// Makes or finds again the fork `f` of `parent` (see `Database::fork_device`).
+pub(crate) fn fork(conn: &mut Connection, parent: &DeviceRecord, f: &NewFork) -> Result<Fork> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let existing: Option<(String, i64)> = tx
+        .prepare_cached("SELECT id, fork_base FROM device WHERE forked_from = ?1 AND fork_id = ?2")?
+        .query_row(params![parent.id.to_string(), f.fork_id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (id, base) = match existing {
+        Some((id, base)) => {
+            // The first answer was lost: same device, a new token (the old one was never
+            // received).
+            tx.prepare_cached("UPDATE device SET token_hash = ?2 WHERE id = ?1")?
+                .execute(params![id, f.token_hash])?;
+            (parse_uuid(&id)?, base)
+        }
+        None => {
+            let held: i64 = tx
+                .prepare_cached("SELECT acked_idx FROM device WHERE id = ?1")?
+                .query_row([parent.id.to_string()], |r| r.get(0))?;
+            let mut base = f.after.clamp(0, held);
+            let mut stmt = tx.prepare_cached(
+                "SELECT op_id FROM outreach_op WHERE device_id = ?1 AND idx = ?2",
+            )?;
+            for op_id in &f.op_ids {
+                if base >= held {
+                    break;
+                }
+                let at: Option<String> = stmt
+                    .query_row(params![parent.id.to_string(), base + 1], |r| r.get(0))
+                    .optional()?;
+                if at.as_deref() != Some(op_id.to_string().as_str()) {
+                    break;
+                }
+                base += 1;
+            }
+            drop(stmt);
+            tx.prepare_cached(
+                "INSERT INTO device (id, worker, team, role, regions, label, token_hash,
+                                     enrolled_at, acked_idx, forked_from, fork_id, fork_base)
+                 SELECT ?2, worker, team, role, regions,
+                        coalesce(label, 'device') || ' (restored copy)', ?3, ?4, ?5, id, ?6, ?5
+                   FROM device WHERE id = ?1",
+            )?
+            .execute(params![
+                parent.id.to_string(),
+                f.id.to_string(),
+                f.token_hash,
+                ts(f.now),
+                base,
+                f.fork_id.to_string()
+            ])?;
+            (f.id, base)
+        }
+    };
+    let device = by_id(&tx, id)?.ok_or_else(|| Error::backend("forked device vanished"))?;
+    tx.commit()?;
+    Ok(Fork {
+        base_idx: base,
+        device,
+    })
 }

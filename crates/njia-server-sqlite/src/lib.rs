@@ -22,6 +22,7 @@ mod devices;
 mod directory;
 mod error;
 mod feed;
+mod history;
 mod outreach;
 pub mod schema;
 
@@ -33,8 +34,9 @@ use njia_model::ops::Operation;
 use njia_model::service::Service;
 use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
-    CorrectionRecord, CorrectionStatus, Database, DbError, DbResult, DeviceRecord, FeedPage,
-    ImportSummary, NewDevice, NewEnrollment, OutreachRecord, StoredOperation,
+    CorrectionRecord, CorrectionStatus, CorrectionsResult, Database, DbError, DbResult,
+    DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, OutreachRecord,
+    PushResult, StoredOperation,
 };
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
@@ -103,9 +105,15 @@ impl SqliteDatabase {
         let mut conn = self.inner.writer.clone().lock_owned().await;
         // If the caller's future is dropped while this runs, the task still finishes and
         // commits or rolls back before the lock is released.
-        tokio::task::spawn_blocking(move || f(&mut conn).map_err(DbError::from))
-            .await
-            .map_err(|e| DbError::Backend(format!("storage task failed: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let out = f(&mut conn).map_err(DbError::from)?;
+            // Every write, even one that took no sequence value, seals what is unsealed:
+            // a seal lost to a crash is made by the next write.
+            history::seal(&conn).map_err(DbError::from)?;
+            Ok(out)
+        })
+        .await
+        .map_err(|e| DbError::Backend(format!("storage task failed: {e}")))?
     }
 
     /// Runs `f` on a reader connection, on the blocking pool.
@@ -209,10 +217,23 @@ impl Database for SqliteDatabase {
         ops: Vec<Operation>,
         now: DateTime<Utc>,
         seen_seq: i64,
-    ) -> DbResult<i64> {
+    ) -> DbResult<PushResult> {
         let device = device.clone();
         self.write(move |c| outreach::push_ops(c, &device, ops, now, seen_seq))
             .await
+    }
+
+    async fn fork_device(&self, parent: &DeviceRecord, fork: NewFork) -> DbResult<Fork> {
+        let parent = parent.clone();
+        self.write(move |c| devices::fork(c, &parent, &fork)).await
+    }
+
+    async fn history_tag(&self, seq: i64) -> DbResult<Option<String>> {
+        self.read(move |c| history::tag(c, seq)).await
+    }
+
+    async fn head(&self) -> DbResult<i64> {
+        self.read(|c| directory::current_seq(c)).await
     }
 
     async fn operations(&self) -> DbResult<Vec<StoredOperation>> {
@@ -240,7 +261,7 @@ impl Database for SqliteDatabase {
         device: &DeviceRecord,
         corrections: Vec<Correction>,
         now: DateTime<Utc>,
-    ) -> DbResult<Vec<Uuid>> {
+    ) -> DbResult<CorrectionsResult> {
         let device = device.clone();
         self.write(move |c| corrections::add_corrections(c, &device, corrections, now))
             .await

@@ -5,47 +5,21 @@
 //! field with [`apply_patch`] and raises the version only when a field's value changed, as
 //! on the device, so both end with the same fields and versions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use njia_model::ops::{apply_patch, Operation};
-use njia_model::wire::Role;
+use njia_model::ops::Operation;
+use njia_model::wire::RefusedOp;
+use njia_server_database::merge::{self, Owner, RecordState, Refusal};
 use njia_server_database::{
-    DbError, DeviceRecord, OutreachRecord, RecordKind, StoredOperation, OFFICE_DEVICE_ID,
+    DbError, DeviceRecord, OutreachRecord, PushResult, RecordKind, StoredOperation, StoredRefusal,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::codec::{parse_object, parse_ts, parse_uuid, to_json, ts};
 use crate::directory::next_seq;
 use crate::error::{is_unique_violation, Error, Result};
-
-/// A record as loaded for merging, with what the batch did to it.
-struct Record {
-    worker: String,
-    team: Option<String>,
-    doc: Map<String, Value>,
-    clocks: Map<String, Value>,
-    version: i64,
-    /// Not yet in the table.
-    new: bool,
-    /// Touched by an applied operation of the batch.
-    dirty: bool,
-    updated_at: String,
-    kind: RecordKind,
-    device_id: Uuid,
-}
-
-/// Whether `device` may change a record owned by `worker` of `team`: its own worker's
-/// records, a supervisor the records of their team, the office every record.
-fn may_write(device: &DeviceRecord, worker: &str, team: Option<&str>) -> bool {
-    device.id == OFFICE_DEVICE_ID
-        || device.worker == worker
-        || (device.role == Role::Supervisor
-            && device.team.is_some()
-            && device.team.as_deref() == team)
-}
 
 /// What the operation's device had seen of the feed when it wrote it: its own word if it
 /// says (never past the cursor of the request carrying it), else that cursor.
@@ -55,7 +29,7 @@ fn op_seen(op: &Operation, request_cursor: i64) -> i64 {
         .max(0)
 }
 
-fn load(conn: &Connection, id: Uuid) -> Result<Option<Record>> {
+fn load(conn: &Connection, id: Uuid) -> Result<Option<RecordState>> {
     let row = conn
         .prepare_cached(
             "SELECT worker, team, doc, clocks, version, kind, device_id, updated_at
@@ -77,17 +51,16 @@ fn load(conn: &Connection, id: Uuid) -> Result<Option<Record>> {
     let Some((worker, team, doc, clocks, version, kind, device_id, updated_at)) = row else {
         return Ok(None);
     };
-    Ok(Some(Record {
-        worker,
-        team,
-        doc: parse_object("outreach record", &doc)?,
-        clocks: parse_object("outreach clocks", &clocks)?,
-        version,
-        new: false,
-        dirty: false,
+    Ok(Some(RecordState {
         kind: parse_kind(&kind)?,
         device_id: parse_uuid(&device_id)?,
-        updated_at,
+        owner: Owner { worker, team },
+        version,
+        doc: parse_object("outreach record", &doc)?,
+        clocks: parse_object("outreach clocks", &clocks)?,
+        updated_at: parse_ts(&updated_at)?,
+        fresh: false,
+        dirty: false,
     }))
 }
 
@@ -136,13 +109,65 @@ fn check_batch(device: &DeviceRecord, mut ops: Vec<Operation>) -> Result<Vec<Ope
     Ok(ops)
 }
 
+/// The operations of a resend (idx at or below what is held) must be the ones held: the
+/// refusals they got are answered again; another op id at an idx means the device's log
+/// diverged from the server's ([`DbError::Diverged`]).
+fn check_resent(
+    conn: &Connection,
+    device: &DeviceRecord,
+    held: &[&Operation],
+    acked: i64,
+) -> Result<Vec<RefusedOp>> {
+    let mut refused = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT op_id, refusal FROM outreach_op WHERE device_id = ?1 AND idx = ?2",
+    )?;
+    for op in held {
+        let row: Option<(String, Option<String>)> = stmt
+            .query_row(params![device.id.to_string(), op.idx], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        match row {
+            // A forked device's log up to its base is its parent's: nothing held here.
+            None => {}
+            Some((op_id, _)) if op_id != op.op_id.to_string() => {
+                return Err(DbError::Diverged { acked, at: op.idx }.into())
+            }
+            Some((_, Some(text))) => {
+                let (code, reason) = Refusal::from_json(&text);
+                refused.push(RefusedOp {
+                    idx: op.idx,
+                    op_id: op.op_id,
+                    code,
+                    reason,
+                });
+            }
+            Some((_, None)) => {}
+        }
+    }
+    Ok(refused)
+}
+
+/// Which of `ids` the directory holds (not removed).
+fn services_held(conn: &Connection, ids: &[String]) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM service WHERE id = ?1 AND removed = 0")?;
+    let mut held = HashSet::new();
+    for id in ids {
+        if stmt.exists([id])? {
+            held.insert(id.clone());
+        }
+    }
+    Ok(held)
+}
+
 pub(crate) fn push_ops(
     conn: &mut Connection,
     device: &DeviceRecord,
     ops: Vec<Operation>,
     now: DateTime<Utc>,
     seen_seq: i64,
-) -> Result<i64> {
+) -> Result<PushResult> {
     let ops = check_batch(device, ops)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let acked: i64 = tx
@@ -153,8 +178,8 @@ pub(crate) fn push_ops(
             what: "device",
             id: device.id.to_string(),
         })?;
-    // Operations already held are a resend after a lost acknowledgement: ignored.
-    let new: Vec<&Operation> = ops.iter().filter(|o| o.idx > acked).collect();
+    let (held, new): (Vec<&Operation>, Vec<&Operation>) = ops.iter().partition(|o| o.idx <= acked);
+    let mut refused = check_resent(&tx, device, &held, acked)?;
     if let Some(first) = new.first() {
         if first.idx != acked + 1 {
             return Err(DbError::Gap { acked }.into());
@@ -168,50 +193,24 @@ pub(crate) fn push_ops(
             )));
         }
     }
+    let new: Vec<Operation> = new.into_iter().cloned().collect();
     let received = ts(now);
-    let mut records: HashMap<Uuid, Record> = HashMap::new();
-    for op in &new {
-        if let std::collections::hash_map::Entry::Vacant(slot) = records.entry(op.entity_id) {
-            let loaded = load(&tx, op.entity_id)?;
-            slot.insert(loaded.unwrap_or_else(|| Record {
-                worker: device.worker.clone(),
-                team: device.team.clone(),
-                doc: Map::new(),
-                clocks: Map::new(),
-                version: 0,
-                new: true,
-                dirty: false,
-                kind: if op.kind.is_session() {
-                    RecordKind::Session
-                } else {
-                    RecordKind::Referral
-                },
-                device_id: device.id,
-                updated_at: received.clone(),
-            }));
+    let mut records: HashMap<Uuid, RecordState> = HashMap::new();
+    for id in merge::records_to_load(&new) {
+        if let Some(rec) = load(&tx, id)? {
+            records.insert(id, rec);
         }
-        let rec = records.get_mut(&op.entity_id).expect("just inserted");
-        let applied = may_write(device, &rec.worker, rec.team.as_deref());
-        if applied {
-            let changed = apply_patch(&mut rec.doc, &mut rec.clocks, &op.payload, &op.hlc);
-            if rec.version == 0 {
-                rec.version = 1;
-                rec.updated_at.clone_from(&received);
-            } else if !changed.is_empty() {
-                rec.version += 1;
-                rec.updated_at.clone_from(&received);
-            }
-            // Written back even when no value changed: the clocks may have moved, and they
-            // decide later merges.
-            rec.dirty = true;
-        }
+    }
+    let services = services_held(&tx, &merge::services_to_check(&new))?;
+    let outcomes = merge::apply_batch(device, &mut records, &new, &services, now);
+    for (op, outcome) in new.iter().zip(&outcomes) {
         let seq = next_seq(&tx)?;
         let stored = tx
             .prepare_cached(
                 "INSERT INTO outreach_op (seq, device_id, idx, op_id, hlc, kind, entity_id, payload,
                                           received_at, owner_worker, owner_team, applied,
-                                          seen_seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                          seen_seq, refusal)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
                 seq,
@@ -223,10 +222,11 @@ pub(crate) fn push_ops(
                 op.entity_id.to_string(),
                 to_json(&op.payload)?,
                 received,
-                rec.worker,
-                rec.team,
-                applied,
-                op_seen(op, seen_seq)
+                outcome.owner.worker,
+                outcome.owner.team,
+                outcome.applied(),
+                op_seen(op, seen_seq),
+                outcome.refusal.as_ref().map(Refusal::to_json)
             ]);
         match stored {
             Ok(_) => {}
@@ -238,12 +238,15 @@ pub(crate) fn push_ops(
             }
             Err(e) => return Err(e.into()),
         }
+        if let Some(r) = &outcome.refusal {
+            refused.push(r.to_wire(op));
+        }
     }
     for (id, rec) in &records {
         if !rec.dirty {
             continue;
         }
-        if rec.new {
+        if rec.fresh {
             tx.prepare_cached(
                 "INSERT INTO outreach_record (id, kind, device_id, worker, team, version, doc,
                                               clocks, created_at, updated_at)
@@ -253,12 +256,12 @@ pub(crate) fn push_ops(
                 id.to_string(),
                 kind_str(rec.kind),
                 rec.device_id.to_string(),
-                rec.worker,
-                rec.team,
+                rec.owner.worker,
+                rec.owner.team,
                 rec.version,
                 to_json(&rec.doc)?,
                 to_json(&rec.clocks)?,
-                rec.updated_at
+                ts(rec.updated_at)
             ])?;
         } else {
             tx.prepare_cached(
@@ -270,7 +273,7 @@ pub(crate) fn push_ops(
                 rec.version,
                 to_json(&rec.doc)?,
                 to_json(&rec.clocks)?,
-                rec.updated_at
+                ts(rec.updated_at)
             ])?;
         }
     }
@@ -278,7 +281,10 @@ pub(crate) fn push_ops(
     tx.prepare_cached("UPDATE device SET acked_idx = ?2, last_seen_at = ?3 WHERE id = ?1")?
         .execute(params![device.id.to_string(), new_acked, received])?;
     tx.commit()?;
-    Ok(new_acked)
+    Ok(PushResult {
+        acked_idx: new_acked,
+        refused,
+    })
 }
 
 pub(crate) fn outreach(conn: &mut Connection) -> Result<Vec<OutreachRecord>> {
@@ -314,7 +320,7 @@ pub(crate) fn operations(conn: &mut Connection) -> Result<Vec<StoredOperation>> 
     {
         let mut stmt = tx.prepare_cached(
             "SELECT seq, device_id, idx, op_id, hlc, kind, entity_id, payload, received_at,
-                    applied, seen_seq
+                    applied, seen_seq, refusal
                FROM outreach_op ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
@@ -341,6 +347,10 @@ pub(crate) fn operations(conn: &mut Connection) -> Result<Vec<StoredOperation>> 
                 received_at: parse_ts(&r.get::<_, String>(8)?)?,
                 applied: r.get(9)?,
                 seen_seq: r.get(10)?,
+                refusal: r.get::<_, Option<String>>(11)?.map(|t| {
+                    let (code, reason) = Refusal::from_json(&t);
+                    StoredRefusal { code, reason }
+                }),
             });
         }
     }

@@ -14,13 +14,13 @@ use crate::error::{Error, Result};
 
 static MIGRATIONS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../migrations/server/sqlite");
 
-/// WAL so readers never wait for the writer, `synchronous = NORMAL` (in WAL a commit survives
-/// a crash of the server; only a power cut can lose the last commits, which devices then
-/// push again since they were never acknowledged), foreign keys on, and a busy timeout so the
-/// CLI can work on the file while the server runs.
+/// WAL so readers never wait for the writer, `synchronous = FULL` (a commit is on disk
+/// before a device is told it was stored: with NORMAL a power cut could lose commits whose
+/// acknowledgements and change numbers devices already hold), foreign keys on, and a busy
+/// timeout so the CLI can work on the file while the server runs.
 pub(crate) fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -32_768)?;
     conn.pragma_update(None, "wal_autocheckpoint", 8_000)?;

@@ -65,10 +65,15 @@ fn op(device: Uuid, idx: i64, entity: Uuid) -> Operation {
             OpKind::SessionUpdate
         },
         entity_id: entity,
-        payload: json!({"notes": format!("edit {idx}")})
-            .as_object()
-            .cloned()
-            .unwrap(),
+        payload: if idx == 1 {
+            json!({"started_at": "2026-11-20T09:30:00+03:00", "activity": "health_talk",
+                   "status": "final", "notes": "edit 1"})
+        } else {
+            json!({ "notes": format!("edit {idx}") })
+        }
+        .as_object()
+        .cloned()
+        .unwrap(),
         seen: None,
     }
 }
@@ -91,9 +96,16 @@ async fn many_devices_pushing_at_once_lose_and_duplicate_nothing() {
             let mut acked = 0;
             for chunk in ops.chunks(7) {
                 // Every batch is sent twice, as after a lost acknowledgement.
-                acked = db.push_ops(&d, chunk.to_vec(), Utc::now()).await.unwrap();
+                acked = db
+                    .push_ops(&d, chunk.to_vec(), Utc::now())
+                    .await
+                    .unwrap()
+                    .acked_idx;
                 assert_eq!(
-                    db.push_ops(&d, chunk.to_vec(), Utc::now()).await.unwrap(),
+                    db.push_ops(&d, chunk.to_vec(), Utc::now())
+                        .await
+                        .unwrap()
+                        .acked_idx,
                     acked
                 );
             }
@@ -147,7 +159,8 @@ async fn a_reopened_database_keeps_everything() {
             Utc::now()
         )
         .await
-        .unwrap(),
+        .unwrap()
+        .acked_idx,
         3
     );
 }

@@ -68,6 +68,12 @@ pub enum Command {
         #[command(subcommand)]
         command: CorrectionsCommand,
     },
+    /// What devices sent and the server refused (a clock years ahead, a value no record may
+    /// hold, a change of another team's record): kept for review, never applied.
+    Quarantine {
+        #[command(subcommand)]
+        command: QuarantineCommand,
+    },
     /// Reports on the outreach the server holds, for the field office's data officer. Only
     /// final sessions count (drafts and voided sessions are listed as not counted).
     Report {
@@ -138,6 +144,12 @@ pub enum ReportCommand {
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum QuarantineCommand {
+    /// Every refused operation, newest first, with the device, the worker and why.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -269,6 +281,9 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
                         d.revoked_at
                             .map(|t| format!("  REVOKED {}", t.format("%Y-%m-%d")))
                             .unwrap_or_default()
+                            + &d.forked_from
+                                .map(|p| format!("  restored copy of {p}"))
+                                .unwrap_or_default()
                     );
                 }
                 Ok(())
@@ -297,6 +312,9 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
         Command::Conflicts {
             command: ConflictsCommand::List,
         } => list_conflicts(db, json).await,
+        Command::Quarantine {
+            command: QuarantineCommand::List,
+        } => list_quarantine(db, json).await,
         Command::Outreach {
             command: OutreachCommand::List,
         } => {
@@ -754,4 +772,68 @@ async fn list_conflicts<D: Database>(db: &D, json: bool) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `njia-server quarantine list`: refused operations, with who sent them and why.
+async fn list_quarantine<D: Database>(db: &D, json: bool) -> anyhow::Result<()> {
+    let workers: std::collections::HashMap<Uuid, String> = db
+        .devices()
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.worker))
+        .collect();
+    let mut rows: Vec<Value> = db
+        .operations()
+        .await?
+        .into_iter()
+        .filter_map(|o| {
+            let r = o.refusal?;
+            Some(json!({
+                "device_id": o.op.device_id,
+                "worker": workers.get(&o.op.device_id),
+                "idx": o.op.idx,
+                "op_id": o.op.op_id,
+                "kind": o.op.kind.as_str(),
+                "entity_id": o.op.entity_id,
+                "hlc": o.op.hlc.to_string(),
+                "code": r.code,
+                "reason": r.reason,
+                "received_at": o.received_at,
+                "seq": o.seq,
+            }))
+        })
+        .collect();
+    rows.reverse();
+    if json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        println!("Nothing refused.");
+    }
+    for r in &rows {
+        println!(
+            "{}  {}  {} idx {}  {}: {}",
+            r["received_at"].as_str().unwrap_or_default(),
+            clean(r["worker"].as_str().unwrap_or("?")),
+            r["kind"].as_str().unwrap_or_default(),
+            r["idx"],
+            r["code"].as_str().unwrap_or_default(),
+            clean(r["reason"].as_str().unwrap_or_default())
+        );
+    }
+    Ok(())
+}
+
+/// Text from devices made safe for a staff terminal: control characters (which could clear
+/// the screen or fake a message) are shown escaped.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

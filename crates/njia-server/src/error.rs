@@ -75,6 +75,17 @@ impl From<DbError> for HttpError {
                 err.body.acked_idx = Some(acked);
                 err
             }
+            DbError::Diverged { acked, at } => {
+                let mut err = Self::new(
+                    StatusCode::CONFLICT,
+                    "diverged",
+                    format!(
+                        "the server holds another operation {at} of this device: the phone's store was restored from an older copy (or copied to another phone); the device takes a new id for its new records and sends them again"
+                    ),
+                );
+                err.body.acked_idx = Some(acked);
+                err
+            }
             DbError::Invalid(m) => Self::invalid(m),
             DbError::NotFound { what, id } => Self::new(
                 StatusCode::NOT_FOUND,

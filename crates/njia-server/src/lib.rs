@@ -67,6 +67,7 @@ pub fn router<D: Database>(state: AppState<D>) -> Router {
         .route("/openapi.json", get(openapi::document))
         .route("/enroll", post(handlers::enroll::enroll::<D>))
         .route("/sync", post(handlers::sync::sync::<D>))
+        .route("/fork", post(handlers::fork::fork::<D>))
         .fallback(handlers::not_found);
     Router::new()
         .nest(API_PREFIX, api)

@@ -10,7 +10,7 @@ use crate::handlers;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Njia API", description = "Sync and enrolment for Njia devices. See docs/sync.md."),
-    paths(handlers::health::health, handlers::enroll::enroll, handlers::sync::sync, document),
+    paths(handlers::health::health, handlers::enroll::enroll, handlers::sync::sync, handlers::fork::fork, document),
     modifiers(&DeviceToken)
 )]
 pub struct ApiDoc;

@@ -179,6 +179,9 @@ fn main() {
             cursor: 1 + i,
             more: true,
             remaining: None,
+            refused: vec![],
+            corrections_refused: vec![],
+            cursor_tag: None,
             server_time: chrono::Utc::now(),
         };
         store.apply_sync_page(&page).expect("page");

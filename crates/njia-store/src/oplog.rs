@@ -107,10 +107,45 @@ impl Store {
         Ok(out)
     }
 
+    /// The op ids of the log after `after`, in idx order: what a fork compares with the
+    /// server's copy of the log.
+    pub fn op_ids_after(&self, after: i64) -> Result<Vec<Uuid>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT op_id FROM op_log WHERE idx > ?1 ORDER BY idx")?;
+        let rows = stmt
+            .query_map([after], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.iter()
+            .map(|id| {
+                Uuid::parse_str(id)
+                    .map_err(|e| StoreError::Corrupt(format!("operation log: op id: {e}")))
+            })
+            .collect()
+    }
+
     /// Records that the server holds every operation up to `idx`. Never moves backwards.
     pub fn acknowledge(&self, idx: i64) -> Result<()> {
         acknowledge_in(&self.conn, idx).map(|_| ())
     }
+}
+
+/// Sets the acknowledged idx back to what a server says it holds, when that is less than
+/// this device believed: the server lost operations (it was restored from a copy), and
+/// they are sent again. Returns how many operations are pending again.
+pub(crate) fn rewind_in(conn: &Connection, idx: i64) -> Result<i64> {
+    let status = status_in(conn)?;
+    let idx = idx.max(0);
+    if idx < status.acked_idx {
+        meta_set(conn, ACKED_KEY, &idx.to_string())?;
+        return Ok(status.acked_idx - idx);
+    }
+    Ok(0)
+}
+
+/// Sets the acknowledged idx to `idx` whatever it was (a fork moves the log's base).
+pub(crate) fn set_acked_in(conn: &Connection, idx: i64) -> Result<()> {
+    meta_set(conn, ACKED_KEY, &idx.to_string())
 }
 
 /// [`Store::acknowledge`] inside the caller's transaction; returns how many operations the

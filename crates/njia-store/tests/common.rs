@@ -23,6 +23,9 @@ pub fn page(acked_idx: i64, cursor: i64, changes: Changes, more: bool) -> SyncRe
         cursor,
         more,
         remaining: None,
+        refused: vec![],
+        corrections_refused: vec![],
+        cursor_tag: None,
         server_time: Utc::now(),
     }
 }

@@ -37,6 +37,9 @@ fn answer(services: Vec<ServiceVersion>, acked: Vec<uuid::Uuid>) -> SyncResponse
         cursor: 1,
         more: false,
         remaining: None,
+        refused: vec![],
+        corrections_refused: vec![],
+        cursor_tag: None,
         server_time: Utc::now(),
     }
 }

@@ -5,10 +5,10 @@ use std::time::Duration;
 use chrono::Utc;
 use njia_model::ops::Operation;
 use njia_model::wire::{
-    ApiError, Correction, EnrollRequest, EnrollResponse, Health, SyncRequest, SyncResponse,
-    API_PREFIX,
+    ApiError, Correction, EnrollRequest, EnrollResponse, ForkRequest, ForkResponse, Health,
+    SyncRequest, SyncResponse, API_PREFIX, PROTOCOL,
 };
-use njia_store::sync::{Enrollment, SyncEnd};
+use njia_store::sync::{Enrollment, RefusedItem, SyncEnd};
 use njia_store::Store;
 use reqwest::header::{
     HeaderValue, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, USER_AGENT,
@@ -122,6 +122,25 @@ pub struct SyncReport {
     /// Every operation and correction acknowledged and the feed read to its end: the only
     /// case in which the app may say "synced".
     pub complete: bool,
+    /// What the server refused in this round (each also in `njia status`), in words.
+    pub refused: Vec<RefusedItem>,
+    /// Times this round found its store restored from an older copy and took a new
+    /// device id (`POST /api/v1/fork`).
+    pub forks: u32,
+    /// Times this round found the server's history not the one it had read (the server
+    /// was restored from a copy) and read the feed again from 0.
+    pub history_resets: u32,
+    /// Operations the server had lost and this round sent again.
+    pub ops_resent: i64,
+    /// Services removed because the restored server's directory no longer holds them.
+    pub services_reconciled: u64,
+    /// Server's clock minus this device's at the last answer, in ms.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub clock_offset_ms: Option<i64>,
+    /// The server's time at its last answer: what `last_sync` records, since the device's
+    /// own clock may be wrong.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub server_time: Option<chrono::DateTime<Utc>>,
 }
 
 /// The sync engine. Cheap to clone; one per app is enough.
@@ -136,6 +155,10 @@ pub struct SyncClient {
 enum Failure {
     /// `409 gap`: the server holds this device's log up to here.
     Gap(i64),
+    /// `409 diverged`: the server holds other operations at this device's idx: fork.
+    Diverged,
+    /// `409 history_unknown`: the cursor is not on the server's history: read the feed again.
+    HistoryUnknown(String),
     /// `413 too_large`.
     TooLarge,
     /// Worth retrying; `shrink` when smaller requests are more likely to get through.
@@ -299,7 +322,7 @@ impl SyncClient {
             (Err(_), None) => unreachable!("an error has a message"),
         };
         failpoint!("sync::before_record_end");
-        let recorded = store.record_sync_end(Utc::now(), end);
+        let recorded = store.record_sync_end(report.server_time.unwrap_or_else(Utc::now), end);
         let result = result?;
         let complete = recorded?;
         report.ops_pending = store.op_log_status()?.pending;
@@ -321,16 +344,12 @@ impl SyncClient {
         };
         report.server = server.clone();
         let url = format!("{server}{API_PREFIX}/sync");
-        let bearer =
-            HeaderValue::from_str(&format!("Bearer {}", enrollment.token)).map_err(|_| {
-                SyncError::Unauthorized {
-                    server: server.clone(),
-                    message: "the stored token is not valid in a header".into(),
-                }
-            })?;
+        let mut bearer = bearer_of(&server, &enrollment.token)?;
         // Where the server's copy of this device's log ends, as far as we know.
         let mut after = store.op_log_status()?.acked_idx;
         let mut cursor = store.sync_cursor()?;
+        let mut cursor_tag = store.sync_cursor_tag()?;
+        let refused_before = store.refused_items()?.len();
         report.cursor = cursor;
         let mut batch_bytes = self.options.batch_bytes.max(1);
         let mut max_bytes = self.options.max_bytes.max(1);
@@ -356,6 +375,8 @@ impl SyncClient {
                 max_bytes: Some(max_bytes),
                 // Changed services this device holds come as their changed fields only.
                 patches: true,
+                protocol: Some(PROTOCOL),
+                cursor_tag: cursor_tag.clone(),
             };
             let (body, _) = codec::encode(&request).map_err(|e| protocol(&url, &e))?;
             drop(request);
@@ -392,18 +413,35 @@ impl SyncClient {
                 Ok(resp) => {
                     attempt = 0;
                     let last_idx = store.op_log_status()?.last_idx;
-                    if resp.acked_idx > last_idx || resp.acked_idx < 0 {
+                    if resp.acked_idx < 0 {
                         return Err(SyncError::Protocol {
                             url,
                             message: format!(
-                                "it says it holds operation {} of this device, which wrote only {last_idx}",
+                                "it says it holds operation {} of this device",
                                 resp.acked_idx
                             ),
                         });
                     }
+                    if resp.acked_idx > last_idx {
+                        // The server holds more of this log than this store wrote: the store
+                        // is an older copy of itself. The records written since are the
+                        // server's; this store takes a new id for its own.
+                        self.fork(store, &server, &bearer, report).await?;
+                        bearer = self.after_fork(store, &server, report, &mut after)?;
+                        continue;
+                    }
+                    report.clock_offset_ms =
+                        Some((resp.server_time - Utc::now()).num_milliseconds());
                     failpoint!("sync::after_response");
                     let applied = store.apply_sync_page(&resp)?;
                     failpoint!("sync::after_apply");
+                    if let Some(offset) = report.clock_offset_ms {
+                        store.record_clock_offset(offset)?;
+                    }
+                    report.server_time = Some(resp.server_time);
+                    report.ops_resent += applied.ops_rewound;
+                    report.services_reconciled += applied.services_reconciled;
+                    cursor_tag.clone_from(&resp.cursor_tag);
                     report.ops_pushed += applied.ops_acked;
                     report.corrections_sent += applied.corrections_acked;
                     report.services_received +=
@@ -425,6 +463,11 @@ impl SyncClient {
                     after = resp.acked_idx;
                     cursor = resp.cursor;
                     report.ops_pending = (last_idx - after).max(0);
+                    if applied.ops_refused + applied.corrections_refused > 0 {
+                        let all = store.refused_items()?;
+                        let new = all.len().saturating_sub(refused_before);
+                        report.refused = all.into_iter().take(new).collect();
+                    }
                     progress(report);
                     let corrections_left = !store.pending_corrections(1)?.is_empty();
                     if !resp.more && last_idx <= after && !corrections_left {
@@ -442,6 +485,29 @@ impl SyncClient {
                         };
                         return Err(SyncError::Protocol { url, message });
                     }
+                }
+                Err(Failure::Diverged) => {
+                    if report.forks >= 2 {
+                        return Err(SyncError::Protocol {
+                            url,
+                            message: "it keeps saying this device's log differs from the one it holds, after a new device id".into(),
+                        });
+                    }
+                    self.fork(store, &server, &bearer, report).await?;
+                    bearer = self.after_fork(store, &server, report, &mut after)?;
+                }
+                Err(Failure::HistoryUnknown(why)) => {
+                    if report.history_resets >= 2 || cursor == 0 {
+                        return Err(SyncError::Protocol {
+                            url,
+                            message: format!("it does not recognise this device's place in its history even from the start: {why}"),
+                        });
+                    }
+                    tracing::warn!(%why, "the server's history is not the one this device read: reading it again from the start");
+                    store.reset_history()?;
+                    report.history_resets += 1;
+                    cursor = 0;
+                    cursor_tag = None;
                 }
                 Err(Failure::Gap(acked)) => {
                     gaps += 1;
@@ -595,8 +661,84 @@ impl SyncClient {
                 code: "too_large".into(),
                 message: format!("the request is too large for {server} (pending {pending})"),
             },
+            Failure::Diverged => SyncError::Protocol {
+                url: url.to_string(),
+                message: format!("{server} says this device's log differs from the one it holds"),
+            },
+            Failure::HistoryUnknown(why) => SyncError::Protocol {
+                url: url.to_string(),
+                message: why,
+            },
         }
     }
+
+    /// Asks the server for a new device id for this store (`POST /api/v1/fork`): its log no
+    /// longer matches the one the server holds for it. Retried on transient failures with
+    /// the same fork id, so a lost answer gives back the same new device.
+    async fn fork(
+        &self,
+        store: &mut Store,
+        server: &str,
+        bearer: &HeaderValue,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let url = format!("{server}{API_PREFIX}/fork");
+        let after = store.op_log_status()?.acked_idx;
+        let request = ForkRequest {
+            fork_id: store.fork_id()?,
+            after,
+            op_ids: store.op_ids_after(after)?,
+        };
+        let mut attempt = 0;
+        loop {
+            let req = self
+                .http
+                .post(&url)
+                .header(AUTHORIZATION, bearer.clone())
+                .json(&request);
+            let failure = match self.exchange(&url, req, report).await {
+                Ok(a) if a.status.is_success() => {
+                    let answer: ForkResponse =
+                        codec::decode(&a.body, a.zstd).map_err(|e| protocol(&url, &e))?;
+                    store.fork(&answer)?;
+                    report.forks += 1;
+                    return Ok(());
+                }
+                Ok(a) => classify(&url, server, &a, 0),
+                Err(f) => f,
+            };
+            match failure {
+                Failure::Transient { error, .. } if attempt < self.options.retries => {
+                    tracing::info!(%error, attempt, "fork: trying again");
+                    tokio::time::sleep(self.options.retry_backoff.delay(attempt)).await;
+                    attempt += 1;
+                    report.retries += 1;
+                }
+                f => return Err(self.settle(&url, server, f, 0)),
+            }
+        }
+    }
+
+    /// The token and acknowledged idx to go on with after [`SyncClient::fork`].
+    fn after_fork(
+        &self,
+        store: &Store,
+        server: &str,
+        report: &mut SyncReport,
+        after: &mut i64,
+    ) -> Result<HeaderValue, SyncError> {
+        let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
+        *after = store.op_log_status()?.acked_idx;
+        report.ops_pending = store.op_log_status()?.pending;
+        bearer_of(server, &enrollment.token)
+    }
+}
+
+fn bearer_of(server: &str, token: &str) -> Result<HeaderValue, SyncError> {
+    HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| SyncError::Unauthorized {
+        server: server.to_string(),
+        message: "the stored token is not valid in a header".into(),
+    })
 }
 
 fn is_connect_failure(e: &SyncError) -> bool {
@@ -652,6 +794,8 @@ fn classify(url: &str, server: &str, answer: &Answer, pending: i64) -> Failure {
             server: server.to_string(),
             pending,
         }),
+        (_, "diverged") => Failure::Diverged,
+        (_, "history_unknown") => Failure::HistoryUnknown(message),
         (_, "gap") => match api.as_ref().and_then(|a| a.acked_idx) {
             Some(acked) => Failure::Gap(acked),
             None => fatal(SyncError::Protocol {
@@ -772,6 +916,8 @@ mod tests {
     fn kind(f: Failure) -> String {
         match f {
             Failure::Gap(n) => format!("gap {n}"),
+            Failure::Diverged => "diverged".into(),
+            Failure::HistoryUnknown(_) => "history_unknown".into(),
             Failure::TooLarge => "too_large".into(),
             Failure::Transient { error, shrink } => format!("transient {} {shrink}", error.kind()),
             Failure::Fatal(e) => format!("fatal {}", e.kind()),

@@ -103,6 +103,8 @@ mod tests {
                 .collect(),
             max_bytes: Some(4 << 20),
             patches: true,
+            protocol: None,
+            cursor_tag: None,
         };
         let (body, json_len) = encode(&req).unwrap();
         assert!(body.len() * 4 < json_len, "{} of {json_len}", body.len());
@@ -120,6 +122,9 @@ mod tests {
             cursor: 9,
             more: false,
             remaining: None,
+            refused: vec![],
+            corrections_refused: vec![],
+            cursor_tag: None,
             server_time: Utc::now(),
         };
         let (body, _) = encode(&resp).unwrap();

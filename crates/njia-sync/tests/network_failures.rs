@@ -49,6 +49,9 @@ fn ok(acked_idx: i64, cursor: i64, more: bool, changes: Changes) -> Reply {
         cursor,
         more,
         remaining: None,
+        refused: vec![],
+        corrections_refused: vec![],
+        cursor_tag: None,
         server_time: server_time(),
     };
     let (body, _) = codec::encode(&resp).unwrap();
@@ -306,6 +309,9 @@ async fn a_gap_resends_from_the_idx_the_server_holds() {
             cursor: 5,
             more: false,
             remaining: None,
+            refused: vec![],
+            corrections_refused: vec![],
+            cursor_tag: None,
             server_time: server_time(),
         })
         .unwrap();
@@ -344,6 +350,9 @@ async fn an_answer_cut_mid_body_is_retried_and_applied_once() {
         cursor: 11,
         more: false,
         remaining: None,
+        refused: vec![],
+        corrections_refused: vec![],
+        cursor_tag: None,
         server_time: server_time(),
     };
     let (body, _) = codec::encode(&full).unwrap();
@@ -543,30 +552,77 @@ async fn a_server_that_says_more_but_sends_nothing_is_a_protocol_error() {
     );
 }
 
+/// A server that holds more of this device's log than the store wrote is talking to an
+/// older copy of the store (restored from a backup): the device applies nothing of that
+/// answer, takes a new device id (`POST /api/v1/fork`) and sends its log as the new device.
 #[tokio::test]
-async fn an_ack_beyond_the_log_is_refused_and_changes_nothing() {
-    let server = Playback::start(vec![ok(
-        99,
-        5,
-        false,
-        Changes {
-            removed: vec!["svc-1".into()],
-            ..Changes::default()
-        },
-    )])
+async fn an_ack_beyond_the_log_forks_before_applying_anything() {
+    let new_id = Uuid::from_u128(0xf0);
+    let fork = json!({"device_id": new_id, "token": "tok_fork", "base_idx": 0,
+        "worker": "Amina", "team": "eastleigh", "role": "worker", "regions": ["KE"],
+        "server_time": server_time()});
+    let server = Playback::start(vec![
+        ok(
+            99,
+            5,
+            false,
+            Changes {
+                removed: vec!["svc-1".into()],
+                ..Changes::default()
+            },
+        ),
+        Reply::Answer(
+            200,
+            vec![("Content-Type", "application/json".into())],
+            fork.to_string().into_bytes(),
+        ),
+        ok(2, 5, false, Changes::default()),
+    ])
     .await;
     let dir = tempfile::tempdir().unwrap();
     let mut store = enrolled_store(&dir, &server.url, 1);
-    let err = SyncClient::with_options(fast(0))
+    let old_id = store.device_id();
+    let report = SyncClient::with_options(fast(0))
         .unwrap()
         .sync(&mut store, None, |_| {})
         .await
-        .unwrap_err();
-    assert_eq!(err.kind(), "protocol");
-    assert!(err.to_string().contains("holds operation 99"), "{err}");
-    assert!(store.has_service("svc-1").unwrap());
-    assert_eq!(store.sync_cursor().unwrap(), 0);
-    assert_eq!(store.op_log_status().unwrap().pending, 2);
+        .unwrap();
+    assert_eq!((report.forks, report.complete), (1, true), "{report:?}");
+    assert!(
+        store.has_service("svc-1").unwrap(),
+        "nothing of the answer before the fork was applied"
+    );
+    assert_eq!(store.device_id(), new_id);
+    assert_eq!(store.op_log_status().unwrap().pending, 0);
+    let received = server.received.lock().unwrap().clone();
+    assert!(
+        received[1].head.starts_with("POST /api/v1/fork"),
+        "{}",
+        received[1].head
+    );
+    assert_eq!(
+        received[1].header("authorization").as_deref(),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    let asked: serde_json::Value = serde_json::from_slice(&received[1].body).unwrap();
+    assert_eq!(
+        (
+            asked["after"].clone(),
+            asked["op_ids"].as_array().map(Vec::len)
+        ),
+        (json!(0), Some(2))
+    );
+    let resent = received[2].sync_request();
+    assert_eq!(received[2].op_idx(), vec![1, 2]);
+    assert!(resent
+        .ops
+        .iter()
+        .all(|o| o.device_id == new_id && o.hlc.node == new_id));
+    assert_ne!(old_id, new_id);
+    assert_eq!(
+        received[2].header("authorization").as_deref(),
+        Some("Bearer tok_fork")
+    );
 }
 
 #[tokio::test]
@@ -638,6 +694,9 @@ async fn a_store_that_synced_refuses_enrolment_before_spending_the_code() {
             cursor: 1,
             more: false,
             remaining: None,
+            refused: vec![],
+            corrections_refused: vec![],
+            cursor_tag: None,
             server_time: server_time(),
         })
         .unwrap();

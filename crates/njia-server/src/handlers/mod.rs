@@ -1,6 +1,7 @@
 //! HTTP handlers of `/api/v1`, one module per endpoint.
 
 pub mod enroll;
+pub mod fork;
 pub mod health;
 pub mod sync;
 

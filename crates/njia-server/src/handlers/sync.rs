@@ -1,14 +1,17 @@
-//! `POST /api/v1/sync`: one round of push and pull. The device's operations are stored and
-//! applied in one transaction (idempotent on `(device_id, idx)`), its corrections kept, and a
-//! page of the change feed after its cursor returned.
+//! `POST /api/v1/sync`: one round of push and pull. The device's operations are stored in
+//! one transaction (idempotent on `(device_id, idx)`), each applied or refused on its own
+//! (`njia_server_database::merge`), its corrections kept or refused one by one, and a page
+//! of the change feed after its cursor returned — once the cursor is known to stand on this
+//! server's history.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use njia_model::ops::{OpKind, Operation};
-use njia_model::outreach::{check_client_code, SessionInput};
-use njia_model::taxonomy::parse_category;
-use njia_model::wire::{SyncRequest, SyncResponse};
+use njia_model::outreach::SessionInput;
+use njia_model::records::{check_operation, check_stamp};
+use njia_model::wire::{SyncRequest, SyncResponse, PROTOCOL};
 use njia_server_database::Database;
 use serde_json::Value;
 
@@ -17,40 +20,12 @@ use crate::error::HttpError;
 use crate::handlers::ApiJson;
 use crate::AppState;
 
-/// Fields an update of a session may set.
-const SESSION_FIELDS: &[&str] = &[
-    "started_at",
-    "ended_at",
-    "place",
-    "lat",
-    "lon",
-    "accuracy_m",
-    "admin_area",
-    "activity",
-    "topics",
-    "reached",
-    "materials",
-    "notes",
-    "status",
-    "void_reason",
-];
-/// Fields a referral operation may set.
-const REFERRAL_FIELDS: &[&str] = &[
-    "session_id",
-    "service_id",
-    "reason",
-    "urgency",
-    "client_code",
-    "follow_up_on",
-    "status",
-];
-
 #[utoipa::path(post, path = "/api/v1/sync", tag = "sync",
     request_body(content = Object, description = "SyncRequest: {ops, cursor, corrections, max_bytes?, patches?}; zstd Content-Encoding accepted"),
     responses(
         (status = 200, description = "SyncResponse: {acked_idx, corrections_acked, changes: {services, patches, removed, ops}, cursor, more, remaining, server_time}", body = Object),
         (status = 401, description = "No, unknown or revoked token (code `revoked`)", body = Object),
-        (status = 409, description = "Operations do not continue the stored log (code `gap`, with acked_idx)", body = Object),
+        (status = 409, description = "Operations do not continue the stored log (code `gap`, with acked_idx); the device's log differs from the one held (code `diverged`: fork); the cursor is not on this server's history (code `history_unknown`: read the feed again from 0)", body = Object),
         (status = 413, description = "Body too large", body = Object),
         (status = 422, description = "Malformed request or operation", body = Object)),
     security(("device_token" = [])))]
@@ -72,6 +47,13 @@ pub async fn sync<D: Database>(
             state.config.max_ops_per_request
         )));
     }
+    check_history(&state, req.cursor, req.cursor_tag.as_deref()).await?;
+    let protocol = req.protocol();
+    if protocol > PROTOCOL {
+        return Err(HttpError::invalid(format!(
+            "this device speaks sync protocol {protocol}; this server knows up to {PROTOCOL}: update njia-server"
+        )));
+    }
     for (i, op) in req.ops.iter().enumerate() {
         if op.device_id != device.id {
             return Err(HttpError::invalid(format!(
@@ -86,24 +68,23 @@ pub async fn sync<D: Database>(
                 req.ops[i - 1].idx
             )));
         }
-        validate_op(op)
-            .map_err(|m| HttpError::invalid(format!("ops[{i}] (idx {}): {m}", op.idx)))?;
-    }
-    for (i, c) in req.corrections.iter().enumerate() {
-        if c.service_id.trim().is_empty() || c.field.trim().is_empty() {
-            return Err(HttpError::invalid(format!(
-                "corrections[{i}] needs a service_id and a field"
-            )));
-        }
-        if c.note.chars().count() > 2_000
-            || c.value.as_ref().is_some_and(|v| v.chars().count() > 4_000)
-        {
-            return Err(HttpError::invalid(format!("corrections[{i}] is too long")));
+        // A device of protocol 1 cannot read per-item refusals: for it, what can be told
+        // without the stored records still fails the whole request, as it always did.
+        if protocol < 2 {
+            validate_op(op).map_err(|m| {
+                HttpError::invalid(format!(
+                    "ops[{i}] (idx {}): {m} (update the app: newer versions send the rest and show what was refused)",
+                    op.idx
+                ))
+            })?;
         }
     }
     let now = Utc::now();
-    let acked_idx = if req.ops.is_empty() {
-        device.acked_idx
+    let pushed = if req.ops.is_empty() {
+        njia_server_database::PushResult {
+            acked_idx: device.acked_idx,
+            refused: Vec::new(),
+        }
     } else {
         // The cursor tells which operations of others the device had received: what its
         // operations replace without having seen it is a conflict, listed for the office.
@@ -112,14 +93,22 @@ pub async fn sync<D: Database>(
             .push_ops_seen(&device, req.ops, now, req.cursor)
             .await?
     };
-    let corrections_acked = if req.corrections.is_empty() {
-        Vec::new()
+    let corrections = if req.corrections.is_empty() {
+        njia_server_database::CorrectionsResult::default()
     } else {
         state
             .db
             .add_corrections(&device, req.corrections, now)
             .await?
     };
+    if protocol < 2 {
+        if let Some(r) = corrections.refused.first() {
+            return Err(HttpError::invalid(format!(
+                "correction {}: {} (update the app: newer versions send the rest)",
+                r.id, r.reason
+            )));
+        }
+    }
     let max_bytes = req
         .max_bytes
         .map(|b| b.clamp(1024, state.config.max_page_bytes as u64) as usize)
@@ -143,75 +132,69 @@ pub async fn sync<D: Database>(
             .cmp(&key(b))
             .then_with(|| a.service.id.cmp(&b.service.id))
     });
+    let cursor_tag = state.db.history_tag(page.cursor).await?;
     Ok(Json(SyncResponse {
-        acked_idx,
-        corrections_acked,
+        acked_idx: pushed.acked_idx,
+        corrections_acked: corrections.acked,
+        refused: pushed.refused,
+        corrections_refused: corrections.refused,
         changes: page.changes,
         cursor: page.cursor,
         more: page.more,
         remaining: Some(page.remaining),
+        cursor_tag,
         server_time: now,
     }))
 }
 
-/// Checks an operation's payload has the shape its kind allows. The device validated the
-/// values already; this stops a broken or hostile client from storing garbage.
-pub fn validate_op(op: &Operation) -> Result<(), String> {
-    match op.kind {
-        OpKind::SessionCreate => {
-            let input = SessionInput::from_value(Value::Object(op.payload.clone()))
-                .map_err(|e| e.message)?;
-            // Phone clocks are often wrong: a start "in the future" is the device's word.
-            input
-                .validate(Utc::now() + Duration::days(365))
-                .map(|_| ())
-                .map_err(|e| e.message)
-        }
-        OpKind::SessionUpdate | OpKind::SessionVoid => {
-            for (k, v) in &op.payload {
-                if !SESSION_FIELDS.contains(&k.as_str()) {
-                    return Err(format!("\"{k}\" is not a field of a session"));
-                }
-                if k == "status" && !matches!(v.as_str(), Some("draft" | "final" | "voided")) {
-                    return Err(format!("status {v} is not draft, final or voided"));
-                }
+/// Refuses a cursor that does not stand on this server's history: past its head, or on a
+/// stretch whose tag is not the one the device was given (the server was restored from a
+/// copy and handed those change numbers out again). The device then reads the feed again
+/// from 0 and resends what the server lost. A cursor without a tag (a device of protocol 1,
+/// or one that has not received a tag yet) is checked against the head only.
+async fn check_history<D: Database>(
+    state: &AppState<D>,
+    cursor: i64,
+    tag: Option<&str>,
+) -> Result<(), HttpError> {
+    if cursor == 0 {
+        return Ok(());
+    }
+    let unknown = |why: String| {
+        HttpError::new(
+            StatusCode::CONFLICT,
+            "history_unknown",
+            format!("{why}: this server's history is not the one the device read (it was restored from a copy, or it is another server); read the directory again from the start and resend what the server no longer has"),
+        )
+    };
+    let head = state.db.head().await?;
+    if cursor > head {
+        return Err(unknown(format!(
+            "the device has read change {cursor}, and this server has handed out only {head}"
+        )));
+    }
+    if let Some(tag) = tag {
+        if let Some(held) = state.db.history_tag(cursor).await? {
+            if held != tag {
+                return Err(unknown(format!(
+                    "change {cursor} is another change on this server than on the device"
+                )));
             }
-            Ok(())
-        }
-        OpKind::ReferralCreate | OpKind::ReferralUpdate => {
-            for (k, v) in &op.payload {
-                if !REFERRAL_FIELDS.contains(&k.as_str()) {
-                    return Err(format!("\"{k}\" is not a field of a referral"));
-                }
-                match (k.as_str(), v) {
-                    ("reason", Value::String(r)) => {
-                        parse_category(r)?;
-                    }
-                    ("client_code", Value::String(c)) => check_client_code(c)?,
-                    ("status", s)
-                        if !matches!(
-                            s.as_str(),
-                            Some("issued" | "completed" | "not_completed")
-                        ) =>
-                    {
-                        return Err(format!(
-                            "status {s} is not issued, completed or not_completed"
-                        ))
-                    }
-                    ("urgency", u)
-                        if !matches!(u.as_str(), Some("routine" | "urgent" | "emergency")) =>
-                    {
-                        return Err(format!("urgency {u} is not routine, urgent or emergency"))
-                    }
-                    _ => {}
-                }
-            }
-            if op.kind == OpKind::ReferralCreate
-                && !op.payload.get("service_id").is_some_and(Value::is_string)
-            {
-                return Err("a new referral needs a service_id".into());
-            }
-            Ok(())
         }
     }
+    Ok(())
+}
+
+/// What a device of protocol 1 is refused whole for: an operation whose shape or clock is
+/// wrong, or whose create does not make a valid session (`njia_model::records`; newer
+/// devices get the same rules item by item, with the merged result checked too).
+pub fn validate_op(op: &Operation) -> Result<(), String> {
+    check_stamp(op, Utc::now())?;
+    check_operation(op)?;
+    if op.kind == OpKind::SessionCreate {
+        SessionInput::from_value(Value::Object(op.payload.clone()))
+            .and_then(|input| input.validate(Utc::now()))
+            .map_err(|e| e.message)?;
+    }
+    Ok(())
 }
