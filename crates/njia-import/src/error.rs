@@ -19,6 +19,29 @@ pub enum ImportError {
     #[error("cannot write {what}: {source}")]
     Write { what: String, source: io::Error },
 
+    /// A file past the bound of what an import reads ([`crate::MAX_FILE_BYTES`]), refused
+    /// before it fills the memory.
+    #[error("{}", too_large(path, *size, *limit))]
+    TooLarge {
+        path: PathBuf,
+        /// Its length when the file says it up front; `None` for a pipe or a file that grew
+        /// past the limit while it was read.
+        size: Option<u64>,
+        limit: u64,
+    },
+
+    /// A device, a socket or anything else that has no end to read to (`/dev/zero`).
+    #[error(
+        "cannot import {}: it is {kind}, not a file; Njia imports files (or pipes) of at most {}",
+        .path.display(),
+        bytes_in_words(*limit)
+    )]
+    NotAFile {
+        path: PathBuf,
+        kind: &'static str,
+        limit: u64,
+    },
+
     /// The input is none of the formats Njia reads.
     #[error(
         "cannot tell the format of {}: expected a folder with datapackage.json, a GeoJSON \
@@ -91,4 +114,31 @@ impl ImportError {
             source,
         }
     }
+}
+
+fn too_large(path: &std::path::Path, size: Option<u64>, limit: u64) -> String {
+    let what = match size {
+        Some(size) => format!("is {}", bytes_in_words(size)),
+        None => "goes on".to_string(),
+    };
+    format!(
+        "cannot import {}: it {what}, past the {} Njia reads per file; split it into smaller files",
+        path.display(),
+        bytes_in_words(limit)
+    )
+}
+
+/// `512 MiB`, `1.5 GiB`, `700 bytes`: sizes as a person reads them.
+fn bytes_in_words(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            return if bytes.is_multiple_of(unit) {
+                format!("{} {name}", bytes / unit)
+            } else {
+                format!("{:.1} {name}", bytes as f64 / unit as f64)
+            };
+        }
+    }
+    format!("{bytes} bytes")
 }

@@ -44,16 +44,18 @@ impl Table {
     fn load(dir: &Path, name: &str, required: bool) -> Result<Table, ImportError> {
         let file: Rc<str> = name.into();
         let path = dir.join(name);
-        let bytes = match fs::read(&path) {
+        let bytes = match crate::limit::read_file(&path) {
             Ok(bytes) => bytes,
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ImportError::Read { source, .. })
+                if !required && source.kind() == std::io::ErrorKind::NotFound =>
+            {
                 return Ok(Table {
                     file,
                     cols: HashMap::new(),
                     rows: Vec::new(),
                 })
             }
-            Err(e) => return Err(ImportError::read(path, e)),
+            Err(e) => return Err(e),
         };
         let mut reader = csv::ReaderBuilder::new().from_reader(crate::strip_bom(&bytes));
         let cols = reader

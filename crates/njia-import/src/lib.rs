@@ -27,6 +27,10 @@
 //! ```
 //!
 //! # Rules shared by every format
+//! - **Bounded.** Each file is read whole into memory, so a file past [`MAX_FILE_BYTES`]
+//!   (512 MiB) is refused in words before it is parsed: by its length, or, for a pipe or a
+//!   file that grows, as soon as the read passes the limit. Devices (`/dev/zero`) and
+//!   sockets are refused outright.
 //! - **All or nothing.** Any bad row or feature makes [`read_path`] return an error and no
 //!   services, so the caller stores nothing. Rows that are not wrong but cannot be placed on a
 //!   map (no coordinates, a closed facility) are *skipped* and listed in
@@ -129,6 +133,7 @@ mod geojson;
 mod healthsites;
 mod hours;
 mod hsds;
+mod limit;
 mod place;
 mod timezone;
 
@@ -138,6 +143,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub use error::ImportError;
+pub use limit::MAX_FILE_BYTES;
 pub use njia_model::service::Service;
 
 use place::Place;
@@ -209,8 +215,9 @@ pub struct Skipped {
 /// `progress` is called now and then, and once at the end with `done == total`.
 ///
 /// # Errors
-/// Any unreadable file, malformed content or invalid row; nothing is returned then, so the
-/// caller stores nothing (DESIGN §5: all-or-nothing).
+/// Any unreadable file, malformed content or invalid row; a file past [`MAX_FILE_BYTES`], or
+/// a device like `/dev/zero`, which has no end. Nothing is returned then, so the caller
+/// stores nothing (DESIGN §5: all-or-nothing).
 pub fn read_path(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Imported, ImportError> {
     let meta = std::fs::metadata(path).map_err(|e| ImportError::read(path, e))?;
     if meta.is_dir() {
@@ -228,7 +235,7 @@ pub fn read_path(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Impo
         };
         return hsds::read(dir, progress);
     }
-    let bytes = std::fs::read(path).map_err(|e| ImportError::read(path, e))?;
+    let bytes = limit::read_file(path)?;
     let start = strip_bom(&bytes).trim_ascii_start();
     match start.first() {
         Some(b'{') => geojson::read(path, &bytes, progress),

@@ -1,0 +1,101 @@
+//! A data officer or a CHW who points `import` at the wrong thing — a device, a file far
+//! larger than any directory — gets a sentence that says what is wrong, quickly, and nothing
+//! is stored: the device's store and the office's directory stay as they were.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use njia_e2e::{Device, Run, Server};
+use serde_json::{json, Value};
+
+/// One clinic, so that "nothing stored" is a count that could change.
+fn one_clinic(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("one.geojson");
+    let text = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [36.8516, -1.2741]},
+         "properties": {"id": "svc-eastleigh", "name": "Eastleigh Health Centre"}}]});
+    std::fs::write(&path, text.to_string()).expect("write the directory");
+    path
+}
+
+/// A sparse file of 600 MiB: no disk taken, a length past the limit.
+fn huge_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("huge.geojson");
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(600 * 1024 * 1024))
+        .expect("a sparse file");
+    path
+}
+
+/// Runs `command` and asserts it failed within `within`, returning what it printed.
+fn fails_within(within: Duration, command: impl FnOnce() -> Run) -> Run {
+    let started = Instant::now();
+    let run = command();
+    let took = started.elapsed();
+    assert_ne!(run.code, 0, "should have failed:\nstdout: {}", run.stdout);
+    assert!(took < within, "took {took:?}: {}", run.stderr);
+    run
+}
+
+fn services_on_device(d: &Device) -> Value {
+    d.run(&["status", "--json"]).ok().json()["services"].clone()
+}
+
+fn services_on_server(server: &Server) -> usize {
+    let out = server.admin(&["export", "--format", "geojson"]).ok();
+    serde_json::from_str::<Value>(&out.stdout).expect("GeoJSON")["features"]
+        .as_array()
+        .expect("features")
+        .len()
+}
+
+#[test]
+fn a_device_refuses_dev_zero_and_a_huge_file_naming_the_limit() {
+    let d = Device::new();
+    d.run(&["import", one_clinic(d.dir.path()).to_str().unwrap()])
+        .ok();
+
+    let r = fails_within(Duration::from_secs(20), || d.run(&["import", "/dev/zero"]));
+    assert!(
+        r.stderr
+            .contains("/dev/zero: it is a character device, not a file")
+            && r.stderr.contains("at most 512 MiB"),
+        "{}",
+        r.stderr
+    );
+
+    let huge = huge_file(d.dir.path());
+    let r = fails_within(Duration::from_secs(20), || {
+        d.run(&["import", huge.to_str().unwrap()])
+    });
+    assert!(
+        r.stderr
+            .contains("it is 600 MiB, past the 512 MiB Njia reads per file"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(services_on_device(&d), 1, "nothing stored");
+}
+
+#[test]
+fn the_office_refuses_dev_zero_and_a_huge_file_naming_the_limit() {
+    let server = Server::start(None);
+    let clinic = one_clinic(server.dir.path());
+    server.admin(&["import", clinic.to_str().unwrap()]).ok();
+
+    let r = fails_within(Duration::from_secs(20), || {
+        server.admin(&["import", "/dev/zero"])
+    });
+    assert!(
+        r.stderr.contains("nothing was imported from /dev/zero")
+            && r.stderr.contains("at most 512 MiB"),
+        "{}",
+        r.stderr
+    );
+    let huge = huge_file(server.dir.path());
+    let r = fails_within(Duration::from_secs(20), || {
+        server.admin(&["import", huge.to_str().unwrap()])
+    });
+    assert!(r.stderr.contains("past the 512 MiB"), "{}", r.stderr);
+    assert_eq!(services_on_server(&server), 1, "nothing stored");
+}
