@@ -1,6 +1,7 @@
 //! A data officer or a CHW who points `import` at the wrong thing — a device, a file far
-//! larger than any directory — gets a sentence that says what is wrong, quickly, and nothing
-//! is stored: the device's store and the office's directory stay as they were.
+//! larger than any directory, a map in another projection, a package whose columns were
+//! renamed — gets a sentence that says what is wrong, quickly, and nothing is stored: the
+//! device's store and the office's directory stay as they were.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -98,4 +99,25 @@ fn the_office_refuses_dev_zero_and_a_huge_file_naming_the_limit() {
     });
     assert!(r.stderr.contains("past the 512 MiB"), "{}", r.stderr);
     assert_eq!(services_on_server(&server), 1, "nothing stored");
+}
+
+#[test]
+fn a_geojson_file_in_web_mercator_is_refused_before_it_puts_clinics_in_the_sea() {
+    let d = Device::new();
+    d.run(&["import", one_clinic(d.dir.path()).to_str().unwrap()])
+        .ok();
+    let mercator = d.file(
+        "mercator.geojson",
+        &json!({"type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
+            "features": [{"type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [4_102_340.5, -141_834.2]},
+                "properties": {"id": "svc-mercator", "name": "Somewhere in metres"}}]})
+        .to_string(),
+    );
+    d.run(&["import", mercator.to_str().unwrap()]).fails_with(
+        "the coordinate reference system (crs) is \"urn:ogc:def:crs:EPSG::3857\"; Njia reads \
+         GeoJSON in WGS84 longitude/latitude only",
+    );
+    assert_eq!(services_on_device(&d), 1, "nothing stored");
 }

@@ -72,6 +72,16 @@ pub enum ImportError {
         message: String,
     },
 
+    /// A GeoJSON file whose `crs` member names a projection other than WGS84
+    /// longitude/latitude, whose coordinates Njia would misplace.
+    #[error(
+        "{}: the coordinate reference system (crs) is {crs}; Njia reads GeoJSON in WGS84 \
+         longitude/latitude only (RFC 7946, urn:ogc:def:crs:OGC:1.3:CRS84 or EPSG:4326): \
+         reproject it first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`",
+        .path.display()
+    )]
+    UnsupportedCrs { path: PathBuf, crs: String },
+
     /// A CSV file that cannot be read as a table (uneven rows, bad quoting, not UTF-8).
     #[error("{location}: {message}")]
     Csv { location: String, message: String },

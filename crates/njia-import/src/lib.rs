@@ -44,7 +44,11 @@
 //!   from its coordinates (tzf-rs, built once per import and only when needed).
 //!
 //! # GeoJSON (DESIGN §5)
-//! A FeatureCollection of `Point`s (`[lon, lat]`). Properties use the names of the Njia model:
+//! A FeatureCollection of `Point`s (`[lon, lat]`, WGS84 as RFC 7946 says). A `crs` member
+//! (from the 2008 spec, still written by GIS tools) must name WGS84
+//! (`urn:ogc:def:crs:OGC:1.3:CRS84`, `EPSG:4326`, `urn:ogc:def:crs:EPSG::4326`...); a file
+//! in any other projection (`EPSG:3857`...) is refused, since its coordinates would be read
+//! as degrees. Properties use the names of the Njia model:
 //! `name` (required); `id`, else the feature's own `id` (string or number), else a UUIDv5 of
 //! the name and coordinates; `categories` and `languages` as arrays or comma-separated text;
 //! `free_of_charge`, `no_documents_required`, `interpreter_available`, `migrant_friendly`,
