@@ -121,3 +121,53 @@ fn a_geojson_file_in_web_mercator_is_refused_before_it_puts_clinics_in_the_sea()
     );
     assert_eq!(services_on_device(&d), 1, "nothing stored");
 }
+
+/// An HSDS package of two services at two locations, the second not geocoded.
+fn hsds_package(dir: &Path, locations_header: &str) -> std::path::PathBuf {
+    let package = dir.join("hsds");
+    std::fs::create_dir_all(&package).expect("mkdir");
+    for (name, text) in [
+        ("datapackage.json", "{}".to_string()),
+        (
+            "services.csv",
+            "id,name,status\ns1,Migrant Health Desk,active\ns2,Hotline,active\n".to_string(),
+        ),
+        (
+            "locations.csv",
+            format!("{locations_header}\nl1,-1.2741,36.8516\nl2,,\n"),
+        ),
+        (
+            "service_at_location.csv",
+            "id,service_id,location_id\nsal1,s1,l1\nsal2,s2,l2\n".to_string(),
+        ),
+    ] {
+        std::fs::write(package.join(name), text).expect("write the package");
+    }
+    package
+}
+
+#[test]
+fn the_office_names_renamed_columns_and_says_why_rows_were_skipped() {
+    let server = Server::start(None);
+    let renamed = hsds_package(server.dir.path(), "id,lat,lon");
+    server
+        .admin(&["import", renamed.to_str().unwrap()])
+        .fails_with(
+            "locations.csv: the columns \"latitude\", \"longitude\" are missing (Njia needs id, \
+             latitude, longitude); its header has id, lat, lon",
+        );
+    assert_eq!(services_on_server(&server), 0, "nothing stored");
+
+    let fixed = hsds_package(server.dir.path(), "id,latitude,longitude");
+    let r = server.admin(&["import", fixed.to_str().unwrap()]).ok();
+    assert!(
+        r.stdout
+            .contains("1 new, 0 updated, 0 unchanged, 1 skipped.")
+            && r.stdout.contains(
+                "service_at_location.csv row 3: location \"l2\" has no latitude/longitude"
+            ),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(services_on_server(&server), 1);
+}

@@ -86,6 +86,18 @@ pub enum ImportError {
     #[error("{location}: {message}")]
     Csv { location: String, message: String },
 
+    /// A CSV of an HSDS package lacks columns Njia reads (renamed, or from another schema).
+    #[error("{}", missing_columns(file, missing, needed, header))]
+    MissingColumns {
+        /// `services.csv`.
+        file: String,
+        missing: Vec<String>,
+        /// Every column Njia needs in this file, for the message.
+        needed: Vec<String>,
+        /// The file's own header, so the person can see what was renamed.
+        header: Vec<String>,
+    },
+
     /// One row or feature holds a value Njia refuses.
     #[error("{location}: {message}")]
     Invalid {
@@ -151,4 +163,27 @@ fn bytes_in_words(bytes: u64) -> String {
         }
     }
     format!("{bytes} bytes")
+}
+
+fn missing_columns(file: &str, missing: &[String], needed: &[String], header: &[String]) -> String {
+    let quoted = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let what = match missing {
+        [one] => format!("the column \"{one}\" is missing"),
+        _ => format!("the columns {} are missing", quoted(missing)),
+    };
+    let header = if header.iter().all(String::is_empty) {
+        "it has no header".to_string()
+    } else {
+        format!("its header has {}", header.join(", "))
+    };
+    format!(
+        "{file}: {what} (Njia needs {}); {header}",
+        needed.join(", ")
+    )
 }

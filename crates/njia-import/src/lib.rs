@@ -98,7 +98,11 @@
 //!
 //! # HSDS 3.0 tabular data package
 //! A folder with `datapackage.json` (which only marks the folder: files are found by their
-//! HSDS names, `services.csv`, `locations.csv`, ...). Each `service_at_location` row whose
+//! HSDS names, `services.csv`, `locations.csv`, ...). `services.csv` needs the columns `id`
+//! and `name`, `locations.csv` `id`, `latitude` and `longitude`, `service_at_location.csv`
+//! `id`, `service_id` and `location_id`; the other tables, when they hold rows, the columns
+//! they are read for (`phones.csv` `number`, `languages.csv` `code`...). A missing column is
+//! an error naming the file, the columns and the header the file has. Each `service_at_location` row whose
 //! location has coordinates becomes one service: id = `service_at_location.id`, name =
 //! service name, organization = organization name, description = service description
 //! (else the service-at-location one), email and website from the service. Joined on the
