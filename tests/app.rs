@@ -40,13 +40,20 @@ async fn shot(name: &str) {
     // Let the map and the transitions settle.
     tokio::time::sleep(Duration::from_millis(800)).await;
     let out = dir.join(format!("{name}-{size}.png"));
-    let status = Command::new("import")
-        .args(["-window", "root", "-crop", &crop])
-        .arg(&out)
-        .env("DISPLAY", DISPLAY.get().expect("display"))
-        .status()
-        .expect("imagemagick's import");
-    assert!(status.success(), "screenshot {name}");
+    let shot = njia_e2e::output_within(
+        Command::new("import")
+            .args(["-window", "root", "-crop", &crop])
+            .arg(&out)
+            .env("DISPLAY", DISPLAY.get().expect("display")),
+        None,
+        njia_e2e::timeout(),
+    )
+    .expect("imagemagick's import");
+    assert!(
+        shot.status.success(),
+        "screenshot {name}: {}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
 }
 
 /// The value at the same key path in `other` as `english` has in `en`.

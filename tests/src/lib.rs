@@ -2,10 +2,13 @@
 //! throwaway folder with their own store.
 
 pub mod app;
+mod child;
 pub mod proxy;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
+pub use child::{output_within, timeout, wait_within, TIMEOUT_VAR};
 
 /// A binary of the workspace. `scripts/test` builds them (`cargo build --workspace --bins`)
 /// before `cargo test`, since cargo builds another package's binaries only for its own tests.
@@ -106,11 +109,8 @@ impl Server {
         if let Some(url) = &self.database_url {
             cmd.arg("--database-url").arg(url);
         }
-        let out = cmd
-            .args(args)
-            .env("NJIA_LOG", "warn")
-            .output()
-            .expect("run njia-server");
+        cmd.args(args).env("NJIA_LOG", "warn");
+        let out = output_within(&mut cmd, None, timeout()).expect("run njia-server");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -173,7 +173,8 @@ pub fn on_postgresql(tag: &str, test: impl FnOnce(&Server)) {
     drop(server);
 }
 
-/// Starts `njia-server serve` and reads where it listens from its first line of output.
+/// Starts `njia-server serve` and reads where it listens from its first line of output,
+/// within [`timeout`].
 fn spawn_server(
     data: &Path,
     database_url: Option<&str>,
@@ -186,17 +187,32 @@ fn spawn_server(
     if let Some(url) = database_url {
         cmd.arg("--database-url").arg(url);
     }
-    let mut child = cmd
-        .args(["serve", "--listen", listen])
+    cmd.args(["serve", "--listen", listen])
         .args(serve_args)
         .env("NJIA_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("spawn njia-server: {e}"))?;
+        .stderr(Stdio::inherit());
+    let mut child = cmd.spawn().map_err(|e| format!("spawn njia-server: {e}"))?;
     let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+    let (tx, first_line) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let deadline = timeout();
+    let line = match first_line.recv_timeout(deadline) {
+        Ok(line) => line,
+        Err(_) => {
+            let pid = child.id();
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{cmd:?} (pid {pid}) did not say where it listens within {deadline:?} \
+                 ({TIMEOUT_VAR} sets the deadline): killed (its stderr is above)"
+            );
+        }
+    };
     match line.trim().strip_prefix("listening on ") {
         Some(url) => Ok((child, url.to_string())),
         None => {
@@ -251,10 +267,18 @@ impl PostgresDatabase {
     }
 
     fn psql(&self, sql: &str) {
-        let out = Command::new("psql")
-            .args([self.admin_url.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
-            .output()
-            .expect("psql (the PostgreSQL client; .ci/run installs it)");
+        let out = output_within(
+            Command::new("psql").args([
+                self.admin_url.as_str(),
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qc",
+                sql,
+            ]),
+            None,
+            timeout(),
+        )
+        .expect("psql (the PostgreSQL client; scripts/setup installs it)");
         assert!(
             out.status.success(),
             "psql {sql}: {}",
@@ -351,32 +375,15 @@ impl Device {
         p
     }
 
-    /// Runs `njia --db <store> args…`, with `stdin` fed in.
+    /// Runs `njia --db <store> args…`, with `stdin` fed in, within [`timeout`].
     pub fn run_with(&self, args: &[&str], stdin: Option<&str>, passphrase: &str) -> Run {
         let mut cmd = Command::new(bin("njia"));
         cmd.arg("--db")
             .arg(self.db())
             .args(args)
             .env("NJIA_PASSPHRASE", passphrase)
-            .env_remove("NJIA_DB")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn njia");
-        if let Some(input) = stdin {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(input.as_bytes())
-                .expect("write stdin");
-        }
-        let out: Output = child.wait_with_output().expect("wait njia");
+            .env_remove("NJIA_DB");
+        let out = output_within(&mut cmd, stdin.map(str::as_bytes), timeout()).expect("spawn njia");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
