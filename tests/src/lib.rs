@@ -34,6 +34,32 @@ pub fn built(name: &str) -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
+/// `../shared/data` beside the repository (the open data of `shared/data/README.md`), when
+/// this checkout has it. Absent, the tests that read it say so and pass, except on CI (`CI`
+/// set), which puts `shared/` beside its clone: there the folder missing is a broken setup,
+/// and the test fails instead of passing without having read it.
+pub fn shared_data() -> Option<PathBuf> {
+    let on_ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+    shared_data_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+        on_ci,
+    )
+}
+
+fn shared_data_in(dir: PathBuf, on_ci: bool) -> Option<PathBuf> {
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        !on_ci,
+        "CI is set but the shared data folder {} is absent: CI must check shared/ out beside \
+         the repository",
+        dir.display()
+    );
+    eprintln!("skipped: {} absent", dir.display());
+    None
+}
+
 /// A running `njia-server` on a loopback port with its own data folder; killed on drop.
 pub struct Server {
     pub dir: tempfile::TempDir,
@@ -406,5 +432,21 @@ impl Device {
         .stdout
         .trim()
         .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_data_absent_skips_locally_and_fails_on_ci() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let absent = dir.path().join("shared/data");
+        assert_eq!(shared_data_in(absent.clone(), false), None);
+        let on_ci = std::panic::catch_unwind(|| shared_data_in(absent.clone(), true));
+        assert!(on_ci.is_err(), "CI without shared/ must fail the test");
+        std::fs::create_dir_all(&absent).expect("mkdir");
+        assert_eq!(shared_data_in(absent.clone(), true), Some(absent));
     }
 }
