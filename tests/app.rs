@@ -7,7 +7,8 @@
 //! Needs `njia-app` built (`scripts/test` builds it), `tauri-driver` (`cargo install
 //! tauri-driver --locked`), `WebKitWebDriver` (Debian's webkit2gtk-driver) and `Xvfb` when
 //! there is no display. Where one is missing the test says so and passes, unless
-//! `NJIA_E2E_REQUIRE_APP=1` (set by `.ci/run`), where it fails.
+//! `NJIA_E2E_REQUIRE_APP=1` (set by `scripts/test` wherever a display can be made, and by
+//! `.ci/run`), where it fails.
 //!
 //! With `NJIA_SCREENSHOTS=DIR` it saves a PNG of each screen, at phone size when
 //! `NJIA_WINDOW_SIZE=360x640` is set too (`scripts/screenshots` writes `docs/screenshots/`
