@@ -7,7 +7,8 @@
 //! Needs `njia-app` built (`scripts/test` builds it), `tauri-driver` (`cargo install
 //! tauri-driver --locked`), `WebKitWebDriver` (Debian's webkit2gtk-driver) and `Xvfb` when
 //! there is no display. Where one is missing the test says so and passes, unless
-//! `NJIA_E2E_REQUIRE_APP=1` (set by `.ci/run`), where it fails.
+//! `NJIA_E2E_REQUIRE_APP=1` (set by `scripts/test` wherever a display can be made, and by
+//! `.ci/run`), where it fails.
 //!
 //! With `NJIA_SCREENSHOTS=DIR` it saves a PNG of each screen, at phone size when
 //! `NJIA_WINDOW_SIZE=360x640` is set too (`scripts/screenshots` writes `docs/screenshots/`
@@ -40,13 +41,20 @@ async fn shot(name: &str) {
     // Let the map and the transitions settle.
     tokio::time::sleep(Duration::from_millis(800)).await;
     let out = dir.join(format!("{name}-{size}.png"));
-    let status = Command::new("import")
-        .args(["-window", "root", "-crop", &crop])
-        .arg(&out)
-        .env("DISPLAY", DISPLAY.get().expect("display"))
-        .status()
-        .expect("imagemagick's import");
-    assert!(status.success(), "screenshot {name}");
+    let shot = njia_e2e::output_within(
+        Command::new("import")
+            .args(["-window", "root", "-crop", &crop])
+            .arg(&out)
+            .env("DISPLAY", DISPLAY.get().expect("display")),
+        None,
+        njia_e2e::timeout(),
+    )
+    .expect("imagemagick's import");
+    assert!(
+        shot.status.success(),
+        "screenshot {name}: {}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
 }
 
 /// The value at the same key path in `other` as `english` has in `en`.

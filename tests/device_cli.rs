@@ -485,12 +485,10 @@ fn demo_data_is_deterministic_and_loads() {
 
 #[test]
 fn the_real_healthsites_file_imports_when_present() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/healthsites_east_southern_africa_2020.csv");
-    if !path.exists() {
-        eprintln!("skipped: {} absent", path.display());
+    let Some(data) = njia_e2e::shared_data() else {
         return;
-    }
+    };
+    let path = data.join("healthsites_east_southern_africa_2020.csv");
     let d = Device::new();
     let r = d
         .run(&["import", path.to_str().unwrap(), "--json"])

@@ -84,7 +84,7 @@ fn kill_server_during_a_sync(
         "{at:?}: server killed after {sent} bytes of the sync's requests; sync running: {running}"
     );
     server.kill_and_restart();
-    let _ = child.wait();
+    njia_e2e::wait_within(&mut child, "njia sync", njia_e2e::timeout());
     running && sent > 0
 }
 

@@ -257,23 +257,26 @@ fn cut_connections_and_killed_syncs_lose_nothing_and_double_nothing() {
 fn the_server_speaks_tls() {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    let made = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output();
+    let made = njia_e2e::output_within(
+        std::process::Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert),
+        None,
+        njia_e2e::timeout(),
+    );
     if !made.is_ok_and(|o| o.status.success()) {
         eprintln!("skipped: no openssl to make a test certificate");
         return;
@@ -288,21 +291,25 @@ fn the_server_speaks_tls() {
         ],
     );
     assert!(server.url.starts_with("https://"), "{}", server.url);
-    let out = std::process::Command::new("curl")
-        .args(["-sk", &format!("{}/api/v1/health", server.url)])
-        .output()
-        .expect("curl (installed by .ci/run)");
+    let out = njia_e2e::output_within(
+        std::process::Command::new("curl").args(["-sk", &format!("{}/api/v1/health", server.url)]),
+        None,
+        njia_e2e::timeout(),
+    )
+    .expect("curl (installed by scripts/setup)");
     let health: Value = serde_json::from_slice(&out.stdout).expect("JSON health over TLS");
     assert_eq!(health["status"], "ok");
-    let plain = std::process::Command::new("curl")
-        .args([
+    let plain = njia_e2e::output_within(
+        std::process::Command::new("curl").args([
             "-s",
             "--max-time",
             "5",
             &format!("{}/api/v1/health", server.url.replacen("https", "http", 1)),
-        ])
-        .output()
-        .unwrap();
+        ]),
+        None,
+        njia_e2e::timeout(),
+    )
+    .expect("curl");
     assert!(
         serde_json::from_slice::<Value>(&plain.stdout).is_err(),
         "plain HTTP must not be answered"

@@ -97,10 +97,11 @@ impl Drop for KilledTree {
         let _ = self.0.kill();
         let _ = self.0.wait();
         for pid in tree.into_iter().filter(|p| *p > 1) {
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .stderr(Stdio::null())
-                .status();
+            let _ = crate::output_within(
+                Command::new("kill").args(["-KILL", &pid.to_string()]),
+                None,
+                crate::timeout(),
+            );
         }
     }
 }

@@ -2,11 +2,14 @@
 //! throwaway folder with their own store.
 
 pub mod app;
+mod child;
 pub mod proxy;
 pub mod restore;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
+pub use child::{output_within, timeout, wait_within, TIMEOUT_VAR};
 
 /// A binary of the workspace. `scripts/test` builds them (`cargo build --workspace --bins`)
 /// before `cargo test`, since cargo builds another package's binaries only for its own tests.
@@ -30,6 +33,32 @@ pub fn built(name: &str) -> Option<PathBuf> {
         .iter()
         .map(|p| target.join(p).join(name))
         .find(|p| p.exists())
+}
+
+/// `../shared/data` beside the repository (the open data of `shared/data/README.md`), when
+/// this checkout has it. Absent, the tests that read it say so and pass, except on CI (`CI`
+/// set), which puts `shared/` beside its clone: there the folder missing is a broken setup,
+/// and the test fails instead of passing without having read it.
+pub fn shared_data() -> Option<PathBuf> {
+    let on_ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+    shared_data_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+        on_ci,
+    )
+}
+
+fn shared_data_in(dir: PathBuf, on_ci: bool) -> Option<PathBuf> {
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        !on_ci,
+        "CI is set but the shared data folder {} is absent: CI must check shared/ out beside \
+         the repository",
+        dir.display()
+    );
+    eprintln!("skipped: {} absent", dir.display());
+    None
 }
 
 /// A running `njia-server` on a loopback port with its own data folder; killed on drop.
@@ -107,11 +136,8 @@ impl Server {
         if let Some(url) = &self.database_url {
             cmd.arg("--database-url").arg(url);
         }
-        let out = cmd
-            .args(args)
-            .env("NJIA_LOG", "warn")
-            .output()
-            .expect("run njia-server");
+        cmd.args(args).env("NJIA_LOG", "warn");
+        let out = output_within(&mut cmd, None, timeout()).expect("run njia-server");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -174,7 +200,8 @@ pub fn on_postgresql(tag: &str, test: impl FnOnce(&Server)) {
     drop(server);
 }
 
-/// Starts `njia-server serve` and reads where it listens from its first line of output.
+/// Starts `njia-server serve` and reads where it listens from its first line of output,
+/// within [`timeout`].
 fn spawn_server(
     data: &Path,
     database_url: Option<&str>,
@@ -187,17 +214,32 @@ fn spawn_server(
     if let Some(url) = database_url {
         cmd.arg("--database-url").arg(url);
     }
-    let mut child = cmd
-        .args(["serve", "--listen", listen])
+    cmd.args(["serve", "--listen", listen])
         .args(serve_args)
         .env("NJIA_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("spawn njia-server: {e}"))?;
+        .stderr(Stdio::inherit());
+    let mut child = cmd.spawn().map_err(|e| format!("spawn njia-server: {e}"))?;
     let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+    let (tx, first_line) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let deadline = timeout();
+    let line = match first_line.recv_timeout(deadline) {
+        Ok(line) => line,
+        Err(_) => {
+            let pid = child.id();
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{cmd:?} (pid {pid}) did not say where it listens within {deadline:?} \
+                 ({TIMEOUT_VAR} sets the deadline): killed (its stderr is above)"
+            );
+        }
+    };
     match line.trim().strip_prefix("listening on ") {
         Some(url) => Ok((child, url.to_string())),
         None => {
@@ -252,10 +294,18 @@ impl PostgresDatabase {
     }
 
     fn psql(&self, sql: &str) {
-        let out = Command::new("psql")
-            .args([self.admin_url.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
-            .output()
-            .expect("psql (the PostgreSQL client; .ci/run installs it)");
+        let out = output_within(
+            Command::new("psql").args([
+                self.admin_url.as_str(),
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qc",
+                sql,
+            ]),
+            None,
+            timeout(),
+        )
+        .expect("psql (the PostgreSQL client; scripts/setup installs it)");
         assert!(
             out.status.success(),
             "psql {sql}: {}",
@@ -352,32 +402,15 @@ impl Device {
         p
     }
 
-    /// Runs `njia --db <store> args…`, with `stdin` fed in.
+    /// Runs `njia --db <store> args…`, with `stdin` fed in, within [`timeout`].
     pub fn run_with(&self, args: &[&str], stdin: Option<&str>, passphrase: &str) -> Run {
         let mut cmd = Command::new(bin("njia"));
         cmd.arg("--db")
             .arg(self.db())
             .args(args)
             .env("NJIA_PASSPHRASE", passphrase)
-            .env_remove("NJIA_DB")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn njia");
-        if let Some(input) = stdin {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(input.as_bytes())
-                .expect("write stdin");
-        }
-        let out: Output = child.wait_with_output().expect("wait njia");
+            .env_remove("NJIA_DB");
+        let out = output_within(&mut cmd, stdin.map(str::as_bytes), timeout()).expect("spawn njia");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -400,5 +433,21 @@ impl Device {
         .stdout
         .trim()
         .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_data_absent_skips_locally_and_fails_on_ci() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let absent = dir.path().join("shared/data");
+        assert_eq!(shared_data_in(absent.clone(), false), None);
+        let on_ci = std::panic::catch_unwind(|| shared_data_in(absent.clone(), true));
+        assert!(on_ci.is_err(), "CI without shared/ must fail the test");
+        std::fs::create_dir_all(&absent).expect("mkdir");
+        assert_eq!(shared_data_in(absent.clone(), true), Some(absent));
     }
 }

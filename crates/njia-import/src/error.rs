@@ -19,6 +19,29 @@ pub enum ImportError {
     #[error("cannot write {what}: {source}")]
     Write { what: String, source: io::Error },
 
+    /// A file past the bound of what an import reads ([`crate::MAX_FILE_BYTES`]), refused
+    /// before it fills the memory.
+    #[error("{}", too_large(path, *size, *limit))]
+    TooLarge {
+        path: PathBuf,
+        /// Its length when the file says it up front; `None` for a pipe or a file that grew
+        /// past the limit while it was read.
+        size: Option<u64>,
+        limit: u64,
+    },
+
+    /// A device, a socket or anything else that has no end to read to (`/dev/zero`).
+    #[error(
+        "cannot import {}: it is {kind}, not a file; Njia imports files (or pipes) of at most {}",
+        .path.display(),
+        bytes_in_words(*limit)
+    )]
+    NotAFile {
+        path: PathBuf,
+        kind: &'static str,
+        limit: u64,
+    },
+
     /// The input is none of the formats Njia reads.
     #[error(
         "cannot tell the format of {}: expected a folder with datapackage.json, a GeoJSON \
@@ -49,9 +72,31 @@ pub enum ImportError {
         message: String,
     },
 
+    /// A GeoJSON file whose `crs` member names a projection other than WGS84
+    /// longitude/latitude, whose coordinates Njia would misplace.
+    #[error(
+        "{}: the coordinate reference system (crs) is {crs}; Njia reads GeoJSON in WGS84 \
+         longitude/latitude only (RFC 7946, urn:ogc:def:crs:OGC:1.3:CRS84 or EPSG:4326): \
+         reproject it first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`",
+        .path.display()
+    )]
+    UnsupportedCrs { path: PathBuf, crs: String },
+
     /// A CSV file that cannot be read as a table (uneven rows, bad quoting, not UTF-8).
     #[error("{location}: {message}")]
     Csv { location: String, message: String },
+
+    /// A CSV of an HSDS package lacks columns Njia reads (renamed, or from another schema).
+    #[error("{}", missing_columns(file, missing, needed, header))]
+    MissingColumns {
+        /// `services.csv`.
+        file: String,
+        missing: Vec<String>,
+        /// Every column Njia needs in this file, for the message.
+        needed: Vec<String>,
+        /// The file's own header, so the person can see what was renamed.
+        header: Vec<String>,
+    },
 
     /// One row or feature holds a value Njia refuses.
     #[error("{location}: {message}")]
@@ -91,4 +136,54 @@ impl ImportError {
             source,
         }
     }
+}
+
+fn too_large(path: &std::path::Path, size: Option<u64>, limit: u64) -> String {
+    let what = match size {
+        Some(size) => format!("is {}", bytes_in_words(size)),
+        None => "goes on".to_string(),
+    };
+    format!(
+        "cannot import {}: it {what}, past the {} Njia reads per file; split it into smaller files",
+        path.display(),
+        bytes_in_words(limit)
+    )
+}
+
+/// `512 MiB`, `1.5 GiB`, `700 bytes`: sizes as a person reads them.
+fn bytes_in_words(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            return if bytes.is_multiple_of(unit) {
+                format!("{} {name}", bytes / unit)
+            } else {
+                format!("{:.1} {name}", bytes as f64 / unit as f64)
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+fn missing_columns(file: &str, missing: &[String], needed: &[String], header: &[String]) -> String {
+    let quoted = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let what = match missing {
+        [one] => format!("the column \"{one}\" is missing"),
+        _ => format!("the columns {} are missing", quoted(missing)),
+    };
+    let header = if header.iter().all(String::is_empty) {
+        "it has no header".to_string()
+    } else {
+        format!("its header has {}", header.join(", "))
+    };
+    format!(
+        "{file}: {what} (Njia needs {}); {header}",
+        needed.join(", ")
+    )
 }

@@ -18,6 +18,54 @@ use crate::{finish, timezone, Format, Imported, Progress, Row};
 struct Probe {
     #[serde(rename = "type", default)]
     kind: Option<Value>,
+    /// The 2008 GeoJSON spec's coordinate reference system, gone from RFC 7946 but still
+    /// written by GIS tools; a file in another projection would put every clinic in the sea.
+    #[serde(default)]
+    crs: Option<Value>,
+}
+
+/// Names of WGS84 longitude/latitude, as GIS tools write them in a `crs` member. EPSG:4326
+/// says latitude first, but GeoJSON writers that name it still put longitude first, which is
+/// how Njia reads every point.
+const WGS84_NAMES: [&str; 9] = [
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "OGC:CRS84",
+    "CRS84",
+    "EPSG:4326",
+    "urn:ogc:def:crs:EPSG::4326",
+    "urn:ogc:def:crs:EPSG:4326",
+    "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    "http://www.opengis.net/def/crs/EPSG/0/4326",
+];
+
+/// `Ok` when the `crs` member is absent or names WGS84; otherwise what it says, for the
+/// message.
+fn check_crs(crs: Option<&Value>) -> Result<(), String> {
+    let Some(crs) = crs.filter(|c| !c.is_null()) else {
+        return Ok(());
+    };
+    // The spec's shape is {"type": "name", "properties": {"name": …}}; a bare name is not
+    // in it, but it is just as clear.
+    let name = match crs {
+        Value::String(name) => Some(name.as_str()),
+        _ if crs.get("type").and_then(Value::as_str) == Some("name") => crs
+            .get("properties")
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str),
+        _ => None,
+    };
+    match name {
+        Some(name)
+            if WGS84_NAMES
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(name.trim())) =>
+        {
+            Ok(())
+        }
+        Some(name) => Err(format!("\"{name}\"")),
+        None => Err(crs.to_string()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -100,6 +148,12 @@ pub(crate) fn read(
     let probe: Probe = serde_json::from_slice(bytes).map_err(json_error)?;
     if probe.kind.as_ref().and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(ImportError::UnknownFormat { path: path.into() });
+    }
+    if let Err(crs) = check_crs(probe.crs.as_ref()) {
+        return Err(ImportError::UnsupportedCrs {
+            path: path.into(),
+            crs,
+        });
     }
     let collection: Collection = serde_json::from_slice(bytes).map_err(json_error)?;
     let total = collection.features.len() as u64;

@@ -32,6 +32,27 @@ const OPENING_HOURS: &str = "njia:opening_hours";
 const TIMEZONE: &str = "njia:timezone";
 const SOURCE: &str = "njia:source";
 
+/// The columns without which a table's rows mean nothing to Njia. A package whose columns were
+/// renamed (`title` for `name`, `lat` for `latitude`) would otherwise read as services with no
+/// name, or as every service skipped for having no coordinates, with no word of why. Checked
+/// in the three tables every package has, and in the others when they hold rows.
+const NEEDED_COLUMNS: [(&str, &[&str]); 11] = [
+    ("services.csv", &["id", "name"]),
+    ("locations.csv", &["id", "latitude", "longitude"]),
+    (
+        "service_at_location.csv",
+        &["id", "service_id", "location_id"],
+    ),
+    ("organizations.csv", &["id", "name"]),
+    ("addresses.csv", &["location_id"]),
+    ("phones.csv", &["number"]),
+    ("languages.csv", &["code"]),
+    ("attributes.csv", &["link_id", "taxonomy_term_id"]),
+    ("taxonomy_terms.csv", &["id", "code"]),
+    ("required_documents.csv", &["service_id", "document"]),
+    ("cost_options.csv", &["service_id"]),
+];
+
 /// One CSV of the package, held in memory (directories are thousands of rows, not millions).
 struct Table {
     file: Rc<str>,
@@ -44,21 +65,25 @@ impl Table {
     fn load(dir: &Path, name: &str, required: bool) -> Result<Table, ImportError> {
         let file: Rc<str> = name.into();
         let path = dir.join(name);
-        let bytes = match fs::read(&path) {
+        let bytes = match crate::limit::read_file(&path) {
             Ok(bytes) => bytes,
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ImportError::Read { source, .. })
+                if !required && source.kind() == std::io::ErrorKind::NotFound =>
+            {
                 return Ok(Table {
                     file,
                     cols: HashMap::new(),
                     rows: Vec::new(),
                 })
             }
-            Err(e) => return Err(ImportError::read(path, e)),
+            Err(e) => return Err(e),
         };
         let mut reader = csv::ReaderBuilder::new().from_reader(crate::strip_bom(&bytes));
-        let cols = reader
+        let header = reader
             .headers()
             .map_err(|e| csv_error(&file, 1, e))?
+            .clone();
+        let cols = header
             .iter()
             .enumerate()
             .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
@@ -67,7 +92,31 @@ impl Table {
         for (i, record) in reader.records().enumerate() {
             rows.push(record.map_err(|e| csv_error(&file, i as u64 + 2, e))?);
         }
-        Ok(Table { file, cols, rows })
+        let table = Table { file, cols, rows };
+        if required || !table.rows.is_empty() {
+            table.check_columns(&header)?;
+        }
+        Ok(table)
+    }
+
+    fn check_columns(&self, header: &csv::StringRecord) -> Result<(), ImportError> {
+        let Some((_, needed)) = NEEDED_COLUMNS.iter().find(|(f, _)| **f == *self.file) else {
+            return Ok(());
+        };
+        let missing: Vec<String> = needed
+            .iter()
+            .filter(|c| self.col(c).is_none())
+            .map(|c| c.to_string())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(ImportError::MissingColumns {
+            file: self.file.to_string(),
+            missing,
+            needed: needed.iter().map(|c| c.to_string()).collect(),
+            header: header.iter().map(|h| h.trim().to_string()).collect(),
+        })
     }
 
     fn col(&self, name: &str) -> Option<usize> {

@@ -27,6 +27,10 @@
 //! ```
 //!
 //! # Rules shared by every format
+//! - **Bounded.** Each file is read whole into memory, so a file past [`MAX_FILE_BYTES`]
+//!   (512 MiB) is refused in words before it is parsed: by its length, or, for a pipe or a
+//!   file that grows, as soon as the read passes the limit. Devices (`/dev/zero`) and
+//!   sockets are refused outright.
 //! - **All or nothing.** Any bad row or feature makes [`read_path`] return an error and no
 //!   services, so the caller stores nothing. Rows that are not wrong but cannot be placed on a
 //!   map (no coordinates, a closed facility) are *skipped* and listed in
@@ -40,7 +44,11 @@
 //!   from its coordinates (tzf-rs, built once per import and only when needed).
 //!
 //! # GeoJSON (DESIGN §5)
-//! A FeatureCollection of `Point`s (`[lon, lat]`). Properties use the names of the Njia model:
+//! A FeatureCollection of `Point`s (`[lon, lat]`, WGS84 as RFC 7946 says). A `crs` member
+//! (from the 2008 spec, still written by GIS tools) must name WGS84
+//! (`urn:ogc:def:crs:OGC:1.3:CRS84`, `EPSG:4326`, `urn:ogc:def:crs:EPSG::4326`...); a file
+//! in any other projection (`EPSG:3857`...) is refused, since its coordinates would be read
+//! as degrees. Properties use the names of the Njia model:
 //! `name` (required); `id`, else the feature's own `id` (string or number), else a UUIDv5 of
 //! the name and coordinates; `categories` and `languages` as arrays or comma-separated text;
 //! `free_of_charge`, `no_documents_required`, `interpreter_available`, `migrant_friendly`,
@@ -90,7 +98,11 @@
 //!
 //! # HSDS 3.0 tabular data package
 //! A folder with `datapackage.json` (which only marks the folder: files are found by their
-//! HSDS names, `services.csv`, `locations.csv`, ...). Each `service_at_location` row whose
+//! HSDS names, `services.csv`, `locations.csv`, ...). `services.csv` needs the columns `id`
+//! and `name`, `locations.csv` `id`, `latitude` and `longitude`, `service_at_location.csv`
+//! `id`, `service_id` and `location_id`; the other tables, when they hold rows, the columns
+//! they are read for (`phones.csv` `number`, `languages.csv` `code`...). A missing column is
+//! an error naming the file, the columns and the header the file has. Each `service_at_location` row whose
 //! location has coordinates becomes one service: id = `service_at_location.id`, name =
 //! service name, organization = organization name, description = service description
 //! (else the service-at-location one), email and website from the service. Joined on the
@@ -129,6 +141,7 @@ mod geojson;
 mod healthsites;
 mod hours;
 mod hsds;
+mod limit;
 mod place;
 mod timezone;
 
@@ -138,6 +151,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub use error::ImportError;
+pub use limit::MAX_FILE_BYTES;
 pub use njia_model::service::Service;
 
 use place::Place;
@@ -209,8 +223,9 @@ pub struct Skipped {
 /// `progress` is called now and then, and once at the end with `done == total`.
 ///
 /// # Errors
-/// Any unreadable file, malformed content or invalid row; nothing is returned then, so the
-/// caller stores nothing (DESIGN §5: all-or-nothing).
+/// Any unreadable file, malformed content or invalid row; a file past [`MAX_FILE_BYTES`], or
+/// a device like `/dev/zero`, which has no end. Nothing is returned then, so the caller
+/// stores nothing (DESIGN §5: all-or-nothing).
 pub fn read_path(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Imported, ImportError> {
     let meta = std::fs::metadata(path).map_err(|e| ImportError::read(path, e))?;
     if meta.is_dir() {
@@ -228,7 +243,7 @@ pub fn read_path(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Impo
         };
         return hsds::read(dir, progress);
     }
-    let bytes = std::fs::read(path).map_err(|e| ImportError::read(path, e))?;
+    let bytes = limit::read_file(path)?;
     let start = strip_bom(&bytes).trim_ascii_start();
     match start.first() {
         Some(b'{') => geojson::read(path, &bytes, progress),

@@ -283,6 +283,74 @@ fn refused_files_say_which_file_and_where() {
     );
 }
 
+/// A FeatureCollection of one clinic in Eastleigh with `crs` as its crs member.
+fn with_crs(crs: &str) -> String {
+    format!(
+        "{{\"type\": \"FeatureCollection\", \"crs\": {crs}, \"features\": [{}]}}",
+        point(
+            36.8516,
+            -1.2741,
+            r#"{"id": "eastleigh-1", "name": "Eastleigh Health Centre"}"#
+        )
+    )
+}
+
+fn named_crs(name: &str) -> String {
+    format!(r#"{{"type": "name", "properties": {{"name": "{name}"}}}}"#)
+}
+
+#[test]
+fn a_crs_naming_wgs84_is_read_as_longitude_latitude() {
+    for name in [
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "EPSG:4326",
+        "urn:ogc:def:crs:EPSG::4326",
+        "epsg:4326",
+    ] {
+        let imported =
+            read_text(&with_crs(&named_crs(name))).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let s = &imported.services[0];
+        assert_eq!((s.lat, s.lon), (-1.2741, 36.8516), "{name}");
+    }
+    read_text(&with_crs("null")).unwrap();
+    read_text(&with_crs(r#""EPSG:4326""#)).unwrap();
+}
+
+#[test]
+fn a_crs_naming_another_projection_is_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mercator = file_with(
+        dir.path(),
+        "mercator.geojson",
+        &with_crs(&named_crs("urn:ogc:def:crs:EPSG::3857")),
+    );
+    let err = read_path(&mercator, &mut no_progress()).unwrap_err();
+    assert!(matches!(err, ImportError::UnsupportedCrs { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: the coordinate reference system (crs) is \"urn:ogc:def:crs:EPSG::3857\"; Njia \
+             reads GeoJSON in WGS84 longitude/latitude only (RFC 7946, \
+             urn:ogc:def:crs:OGC:1.3:CRS84 or EPSG:4326): reproject it first, e.g. `ogr2ogr \
+             -t_srs EPSG:4326 out.geojson in.geojson`",
+            mercator.display()
+        )
+    );
+    // A crs that cannot be checked (a link to a file, a shape of its own) is refused too:
+    // Njia cannot tell that it is WGS84.
+    for crs in [
+        r#"{"type": "link", "properties": {"href": "data.crs", "type": "proj4"}}"#,
+        r#""EPSG:3857""#,
+        r#"{"type": "name"}"#,
+    ] {
+        let err = read_text(&with_crs(crs)).unwrap_err();
+        assert!(
+            matches!(err, ImportError::UnsupportedCrs { .. }),
+            "{crs}: {err:?}"
+        );
+    }
+}
+
 #[test]
 fn features_without_ids_get_the_same_id_on_every_import() {
     let text = collection(&[

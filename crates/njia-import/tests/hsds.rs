@@ -328,6 +328,71 @@ fn bad_packages_are_refused_naming_file_and_row() {
 }
 
 #[test]
+fn renamed_columns_are_named_with_their_file_instead_of_skipping_every_service() {
+    // Before, a locations.csv with lat/lon read as "every location has no coordinates": five
+    // services skipped and nothing imported, with no word of the columns.
+    let dir = tempfile::tempdir().unwrap();
+    package(dir.path(), SMALL);
+    std::fs::write(
+        dir.path().join("locations.csv"),
+        "id,location_type,name,lat,longitude\nl1,physical,Eastleigh centre,-1.2741,36.8516\n",
+    )
+    .unwrap();
+    let err = read_path(dir.path(), &mut no_progress()).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::MissingColumns { file, missing, .. }
+            if file == "locations.csv" && missing == &["latitude"]),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "locations.csv: the column \"latitude\" is missing (Njia needs id, latitude, longitude); \
+         its header has id, location_type, name, lat, longitude"
+    );
+    assert_eq!(
+        error_with(
+            "services.csv",
+            "id,organization_id,title,status\ns1,o1,Migrant Health Desk,active\n"
+        ),
+        "services.csv: the column \"name\" is missing (Njia needs id, name); its header has id, \
+         organization_id, title, status"
+    );
+    assert_eq!(
+        error_with(
+            "service_at_location.csv",
+            "id,service,location\nsal1,s1,l1\n"
+        ),
+        "service_at_location.csv: the columns \"service_id\", \"location_id\" are missing (Njia \
+         needs id, service_id, location_id); its header has id, service, location"
+    );
+    // A table every package has is checked even when it holds no rows; an empty file has no
+    // header at all.
+    assert_eq!(
+        error_with("services.csv", ""),
+        "services.csv: the columns \"id\", \"name\" are missing (Njia needs id, name); it has \
+         no header"
+    );
+    // The other tables are checked when they hold rows: a phones.csv whose numbers are under
+    // another name would give every service no phone.
+    assert_eq!(
+        error_with("phones.csv", "id,service_id,phone\np1,s1,+254 700 000001\n"),
+        "phones.csv: the column \"number\" is missing (Njia needs number); its header has id, \
+         service_id, phone"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    package(dir.path(), SMALL);
+    std::fs::write(dir.path().join("phones.csv"), "id,service_id,phone\n").unwrap();
+    assert_eq!(
+        read_path(dir.path(), &mut no_progress())
+            .unwrap()
+            .services
+            .len(),
+        read_small().1.services.len(),
+        "a header-only optional table is empty, not wrong"
+    );
+}
+
+#[test]
 fn the_official_hsds_example_is_refused_for_its_latitude_of_100() {
     let Some(data) = common::shared_data() else {
         return;

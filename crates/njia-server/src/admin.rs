@@ -210,6 +210,13 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
                     summary.unchanged,
                     imported.skipped.len()
                 );
+                // A count alone leaves a data officer guessing which rows and why.
+                for s in imported.skipped.iter().take(10) {
+                    println!("  {}: {}", s.location, s.reason);
+                }
+                if imported.skipped.len() > 10 {
+                    println!("  … and {} more", imported.skipped.len() - 10);
+                }
                 Ok(())
             }
         }

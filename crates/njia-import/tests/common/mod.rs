@@ -8,16 +8,24 @@ use njia_import::Service;
 use njia_model::taxonomy::CATEGORIES;
 use proptest::prelude::*;
 
-/// `../shared/data` beside the workspace, when this checkout has it (CI and developers do;
-/// a bare clone does not, and the tests that need it say so and pass).
+/// `../shared/data` beside the workspace, when this checkout has it. A bare clone does not,
+/// and the tests that need it say so and pass; on CI (`CI` set), which puts `shared/` beside
+/// its clone, a missing folder is a broken setup and the test fails rather than pass
+/// without having read a byte.
 pub fn shared_data() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared absent ({} not found)", dir.display());
-        None
+        return Some(dir);
     }
+    let on_ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+    assert!(
+        !on_ci,
+        "CI is set but the shared data folder {} is absent: CI must check shared/ out beside \
+         the repository",
+        dir.display()
+    );
+    println!("skipped: ../shared absent ({} not found)", dir.display());
+    None
 }
 
 pub fn no_progress() -> impl FnMut(njia_import::Progress) {
