@@ -419,4 +419,77 @@ fn refused_items(server: &Server) {
     assert_eq!(mine["notes"], "checked at the office");
     let on_server = server.admin(&["outreach", "list", "--json"]).rows();
     assert_eq!(on_server[0]["notes"], "checked at the office");
+    // The supervisor's phone dropped its refused edit and holds what the server holds.
+    sync(&supervisor);
+    let theirs = supervisor.run(&["log", "show", &good]).ok().json();
+    assert_eq!(theirs["notes"], "checked at the office");
+}
+
+#[test]
+fn a_revoked_device_with_pending_work_loses_nothing_and_can_be_restored() {
+    revoked_device(&Server::start(None));
+}
+
+#[test]
+fn a_revoked_device_on_postgresql() {
+    on_postgresql("revoked_device", revoked_device);
+}
+
+fn revoked_device(server: &Server) {
+    import(server, "dir.geojson", &["svc-a"]);
+    let phone = server.enrolled("Juma", "kakuma", "worker");
+    let synced = phone.log(&session("Market", 3));
+    sync(&phone);
+    let device_id = status(&phone)["device_id"]
+        .as_str()
+        .expect("a device id")
+        .to_string();
+    // Recorded offline, then the office revokes the phone (reported lost, then found).
+    let pending = [
+        phone.log(&session("Mosque", 4)),
+        phone.log(&session("Bus park", 5)),
+    ];
+    server.admin(&["devices", "revoke", &device_id]).ok();
+    let run = phone.run(&["sync"]);
+    run.fails_with("revoked");
+    // Kept for review, not applied, not lost.
+    assert_eq!(server_sessions(server), BTreeSet::from([synced.clone()]));
+    let quarantine = server.admin(&["quarantine", "list", "--json"]).rows();
+    let kept: BTreeSet<String> = quarantine
+        .iter()
+        .filter(|q| q["code"] == "revoked")
+        .map(|q| q["entity_id"].as_str().expect("an id").to_string())
+        .collect();
+    assert_eq!(kept, pending.iter().cloned().collect());
+    assert_eq!(
+        status(&phone)["pending"],
+        2,
+        "the phone still holds them as unsent"
+    );
+    // Still refused, again and again, without doubling what is kept.
+    phone.run(&["sync"]).fails_with("revoked");
+    assert_eq!(
+        server.admin(&["quarantine", "list", "--json"]).rows().len(),
+        2
+    );
+
+    let restored = server
+        .admin(&["devices", "restore", &device_id, "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (restored["restored"].clone(), restored["released"].clone()),
+        (json!(true), json!(2))
+    );
+    sync(&phone);
+    let all: BTreeSet<String> = [synced, pending[0].clone(), pending[1].clone()]
+        .into_iter()
+        .collect();
+    assert_eq!(server_sessions(server), all);
+    assert_eq!(device_sessions(&phone), all);
+    assert!(server
+        .admin(&["quarantine", "list", "--json"])
+        .rows()
+        .is_empty());
+    assert_eq!(status(&phone)["pending"], 0);
 }

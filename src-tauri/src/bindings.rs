@@ -37,6 +37,7 @@ pub fn typescript() -> String {
         njia_store::hours::Interval::decl(),
         njia_store::hours::LocalTime::decl(),
         njia_store::sync::SyncStatus::decl(),
+        njia_store::sync::RefusedItem::decl(),
         Service::decl(),
         Session::decl(),
         SessionInput::decl(),

@@ -51,7 +51,11 @@ export type ReferralChange = { status: ReferralStatus | null,
  */
 follow_up_on?: string | null, };
 
-export type SyncView = { enrolled: boolean, worker: string | null, team: string | null, status: SyncStatus, activity: SyncActivity, };
+export type SyncView = { enrolled: boolean, worker: string | null, team: string | null, status: SyncStatus, 
+/**
+ * What the office's server received from this device and refused, with why.
+ */
+refused: Array<RefusedItem>, activity: SyncActivity, };
 
 export type SyncActivity = { 
 /**
@@ -127,7 +131,38 @@ more: boolean,
  * Every operation and correction acknowledged and the feed read to its end: the only
  * case in which the app may say "synced".
  */
-complete: boolean, };
+complete: boolean, 
+/**
+ * What the server refused in this round (each also in `njia status`), in words.
+ */
+refused: Array<RefusedItem>, 
+/**
+ * Times this round found its store restored from an older copy and took a new
+ * device id (`POST /api/v1/fork`).
+ */
+forks: number, 
+/**
+ * Times this round found the server's history not the one it had read (the server
+ * was restored from a copy) and read the feed again from 0.
+ */
+history_resets: number, 
+/**
+ * Operations the server had lost and this round sent again.
+ */
+ops_resent: number, 
+/**
+ * Services removed because the restored server's directory no longer holds them.
+ */
+services_reconciled: number, 
+/**
+ * Server's clock minus this device's at the last answer, in ms.
+ */
+clock_offset_ms: number | null, 
+/**
+ * The server's time at its last answer: what `last_sync` records, since the device's
+ * own clock may be wrong.
+ */
+server_time: string | null, };
 
 export type ServiceHit = { id: string, name: string, lat: number, lon: number, distance_m: number | null, categories: Array<string>, languages: Array<string>, free_of_charge: boolean, no_documents_required: boolean, interpreter_available: boolean, migrant_friendly: boolean, mobile_outreach: boolean, organization: string | null, address: string | null, phone: string | null, opening_hours: string | null, 
 /**
@@ -233,7 +268,39 @@ last_attempt: string | null,
 /**
  * Why the last sync did not complete, in words; cleared by a complete sync.
  */
-last_error: string | null, };
+last_error: string | null, 
+/**
+ * Records and corrections the server received but refused ([`Store::refused_items`]).
+ */
+refused: number, 
+/**
+ * How far the server's clock was from this device's at the last answer, in
+ * milliseconds (positive: the server is ahead). `None` before any answer.
+ */
+clock_offset_ms: number | null, 
+/**
+ * Set when the device's clock differs from the server's by more than
+ * [`CLOCK_WARNING_MS`]: words for the CHW.
+ */
+clock_warning: string | null, };
+
+export type RefusedItem = { 
+/**
+ * `operation` (a change of a session or referral) or `correction`.
+ */
+item: string, 
+/**
+ * The session or referral the operation changes, or the correction's id.
+ */
+id: string, 
+/**
+ * For an operation: its kind (`session.create`…) and idx in this device's log.
+ */
+kind: string | null, idx: number | null, 
+/**
+ * A refusal code (`invalid`, `clock_ahead`, `forbidden`, `unknown_service`…).
+ */
+code: string, reason: string, };
 
 export type Service = { 
 /**

@@ -88,6 +88,15 @@ pub struct PushResult {
     pub refused: Vec<RefusedOp>,
 }
 
+/// What restoring a device did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoredDevice {
+    /// It was revoked (false: nothing to restore).
+    pub was_revoked: bool,
+    /// Operations it pushed while revoked, released to be sent again.
+    pub released: u64,
+}
+
 /// What storing corrections did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrectionsResult {
@@ -279,6 +288,17 @@ pub trait Database: Clone + Send + Sync + 'static {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> impl Future<Output = DbResult<bool>> + Send;
+
+    /// Lifts a device's revocation and releases what it pushed while revoked (kept refused
+    /// `revoked`): those operations are dropped from the server's log and the device's
+    /// acknowledged idx goes back before them, so the device, which was never told they were
+    /// taken, sends them again and they are decided like any push. Returns how many were
+    /// released; [`DbError::NotFound`] for an unknown device.
+    fn restore_device(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<RestoredDevice>> + Send;
 
     /// [`Database::push_ops_seen`] for a device whose view of the feed is unknown (0: it
     /// saw nothing, so every value its operations replace is listed as a conflict).

@@ -3,7 +3,9 @@
 //! what to do with each operation, and writes the result. Deciding here, not in SQL, keeps
 //! SQLite and PostgreSQL from ever disagreeing about what a push may do.
 //!
-//! An operation is either applied or refused. A refused one is still stored (the log has
+//! An operation of a revoked device is kept, refused (`revoked`): the office sees it in
+//! quarantine, and restoring the device releases it to be sent again (`restore_device`).
+//! Any other operation is either applied or refused. A refused one is still stored (the log has
 //! no gaps, the office can review it, nothing is lost) but never merged and never sent to
 //! other devices, and the device is told why in words (`wire::RefusedOp`). The rules:
 //!
@@ -226,6 +228,15 @@ fn decide(
     now: DateTime<Utc>,
     owner: &Owner,
 ) -> Result<(), Refusal> {
+    if let Some(at) = device.revoked_at {
+        return Err(Refusal::new(
+            refusal::REVOKED,
+            format!(
+                "this device was revoked on {}: kept for the office to review, not applied",
+                at.format("%Y-%m-%d")
+            ),
+        ));
+    }
     check_stamp(op, now).map_err(|m| Refusal::new(refusal::CLOCK_AHEAD, m))?;
     check_operation(op).map_err(|m| Refusal::new(refusal::INVALID, m))?;
     let kind = kind_of(op);

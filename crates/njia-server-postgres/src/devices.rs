@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::Client;
 use njia_model::wire::Role;
 use njia_server_database::{
-    DbError, DbResult, DeviceRecord, Fork, NewDevice, NewEnrollment, NewFork,
+    DbError, DbResult, DeviceRecord, Fork, NewDevice, NewEnrollment, NewFork, RestoredDevice,
 };
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Row;
@@ -262,5 +262,55 @@ pub(crate) async fn fork(client: &mut Client, parent: &DeviceRecord, f: NewFork)
     Ok(Fork {
         device,
         base_idx: base,
+    })
+}
+
+/// Lifts a revocation and releases the operations kept while revoked (see
+/// `Database::restore_device`).
+pub(crate) async fn restore(client: &mut Client, id: Uuid) -> DbResult<RestoredDevice> {
+    let tx = client.transaction().await.map_err(backend)?;
+    let row = tx
+        .query_opt(
+            "SELECT revoked_at FROM device WHERE id = $1 FOR UPDATE",
+            &[&id],
+        )
+        .await
+        .map_err(backend)?
+        .ok_or_else(|| DbError::NotFound {
+            what: "device",
+            id: id.to_string(),
+        })?;
+    let was_revoked = row.get::<_, Option<DateTime<Utc>>>(0).is_some();
+    let first: Option<i64> = tx
+        .query_one(
+            "SELECT min(idx) FROM operation WHERE device_id = $1 AND refusal->>'code' = 'revoked'",
+            &[&id],
+        )
+        .await
+        .map_err(backend)?
+        .get(0);
+    let mut released = 0;
+    if let Some(first) = first {
+        released = tx
+            .execute(
+                "DELETE FROM operation WHERE device_id = $1 AND idx >= $2",
+                &[&id, &first],
+            )
+            .await
+            .map_err(backend)?;
+        tx.execute(
+            "UPDATE device SET acked_idx = $2 WHERE id = $1",
+            &[&id, &(first - 1)],
+        )
+        .await
+        .map_err(backend)?;
+    }
+    tx.execute("UPDATE device SET revoked_at = NULL WHERE id = $1", &[&id])
+        .await
+        .map_err(backend)?;
+    tx.commit().await.map_err(backend)?;
+    Ok(RestoredDevice {
+        was_revoked,
+        released,
     })
 }

@@ -33,7 +33,7 @@ use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
     CorrectionRecord, CorrectionStatus, CorrectionsResult, Database, DbError, DbResult,
     DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, OutreachRecord,
-    PushResult, StoredOperation,
+    PushResult, RestoredDevice, StoredOperation,
 };
 use tokio_postgres::NoTls;
 use uuid::Uuid;
@@ -179,6 +179,10 @@ impl Database for PostgresDatabase {
         let out = outreach::push_ops(&mut client, device, ops, now, seen_seq).await?;
         history::seal(&mut client).await?;
         Ok(out)
+    }
+
+    async fn restore_device(&self, id: Uuid, _now: DateTime<Utc>) -> DbResult<RestoredDevice> {
+        devices::restore(&mut self.client().await?, id).await
     }
 
     async fn fork_device(&self, parent: &DeviceRecord, fork: NewFork) -> DbResult<Fork> {

@@ -1,7 +1,9 @@
 //! Enrolment codes and devices.
 
 use chrono::{DateTime, Utc};
-use njia_server_database::{DbError, DeviceRecord, Fork, NewDevice, NewEnrollment, NewFork};
+use njia_server_database::{
+    DbError, DeviceRecord, Fork, NewDevice, NewEnrollment, NewFork, RestoredDevice,
+};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use uuid::Uuid;
 
@@ -262,5 +264,43 @@ pub(crate) fn fork(conn: &mut Connection, parent: &DeviceRecord, f: &NewFork) ->
     Ok(Fork {
         base_idx: base,
         device,
+    })
+}
+
+/// Lifts a revocation and releases the operations kept while revoked (see
+/// `Database::restore_device`).
+pub(crate) fn restore(conn: &mut Connection, id: Uuid) -> Result<RestoredDevice> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let revoked: Option<Option<String>> = tx
+        .prepare_cached("SELECT revoked_at FROM device WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    let Some(revoked) = revoked else {
+        return Err(DbError::NotFound {
+            what: "device",
+            id: id.to_string(),
+        }
+        .into());
+    };
+    let first: Option<i64> = tx
+        .prepare_cached(
+            "SELECT min(idx) FROM outreach_op
+              WHERE device_id = ?1 AND json_extract(refusal, '$.code') = 'revoked'",
+        )?
+        .query_row([id.to_string()], |r| r.get(0))?;
+    let mut released = 0;
+    if let Some(first) = first {
+        released = tx
+            .prepare_cached("DELETE FROM outreach_op WHERE device_id = ?1 AND idx >= ?2")?
+            .execute(params![id.to_string(), first])? as u64;
+        tx.prepare_cached("UPDATE device SET acked_idx = ?2 WHERE id = ?1")?
+            .execute(params![id.to_string(), first - 1])?;
+    }
+    tx.prepare_cached("UPDATE device SET revoked_at = NULL WHERE id = ?1")?
+        .execute([id.to_string()])?;
+    tx.commit()?;
+    Ok(RestoredDevice {
+        was_revoked: revoked.is_some(),
+        released,
     })
 }

@@ -36,7 +36,7 @@ use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
     CorrectionRecord, CorrectionStatus, CorrectionsResult, Database, DbError, DbResult,
     DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, OutreachRecord,
-    PushResult, StoredOperation,
+    PushResult, RestoredDevice, StoredOperation,
 };
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
@@ -221,6 +221,10 @@ impl Database for SqliteDatabase {
         let device = device.clone();
         self.write(move |c| outreach::push_ops(c, &device, ops, now, seen_seq))
             .await
+    }
+
+    async fn restore_device(&self, id: Uuid, _now: DateTime<Utc>) -> DbResult<RestoredDevice> {
+        self.write(move |c| devices::restore(c, id)).await
     }
 
     async fn fork_device(&self, parent: &DeviceRecord, fork: NewFork) -> DbResult<Fork> {

@@ -96,8 +96,14 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum DevicesCommand {
     List,
-    /// Revoke a device: its next request is refused.
+    /// Revoke a device: its next request is refused; what it still sends is kept in
+    /// quarantine for review.
     Revoke {
+        id: String,
+    },
+    /// Lift a revocation (a phone found again): what it sent while revoked is released and
+    /// it sends it again at its next sync.
+    Restore {
         id: String,
     },
 }
@@ -294,6 +300,25 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
                     );
                 }
                 Ok(())
+            }
+            DevicesCommand::Restore { id } => {
+                let id = parse_uuid("device", &id)?;
+                let done = db.restore_device(id, Utc::now()).await?;
+                if json {
+                    print_json(
+                        &json!({"id": id, "restored": done.was_revoked, "released": done.released}),
+                    )
+                } else {
+                    if done.was_revoked {
+                        println!(
+                            "{id} restored; {} operation(s) it sent while revoked come again at its next sync",
+                            done.released
+                        );
+                    } else {
+                        println!("{id} was not revoked");
+                    }
+                    Ok(())
+                }
             }
             DevicesCommand::Revoke { id } => {
                 let id = parse_uuid("device", &id)?;

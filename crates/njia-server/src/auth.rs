@@ -50,40 +50,64 @@ pub fn hash(secret: &str) -> String {
 /// An authenticated, unrevoked device.
 pub struct DeviceAuth(pub DeviceRecord);
 
+/// An authenticated device, revoked or not: for `/sync`, which keeps a revoked device's
+/// operations in quarantine before saying it is revoked.
+pub struct AnyDevice(pub DeviceRecord);
+
+/// The refusal a revoked device gets, in words.
+pub fn revoked(at: chrono::DateTime<chrono::Utc>) -> HttpError {
+    HttpError::new(
+        StatusCode::UNAUTHORIZED,
+        "revoked",
+        format!(
+            "this device was revoked on {}: it can no longer sync; what it sent is kept for the office to review; ask the field office",
+            at.format("%Y-%m-%d")
+        ),
+    )
+}
+
+async fn device_of<D: Database>(
+    parts: &Parts,
+    state: &AppState<D>,
+) -> Result<DeviceRecord, HttpError> {
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            HttpError::unauthorized("no device token: enrol the device first (njia enroll)")
+        })?;
+    state
+        .db
+        .device_by_token(&hash(token))
+        .await?
+        .ok_or_else(|| {
+            HttpError::unauthorized(
+                "this device token is not known to the server: enrol the device again",
+            )
+        })
+}
+
 impl<D: Database> FromRequestParts<AppState<D>> for DeviceAuth {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<D>) -> Result<Self, HttpError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                HttpError::unauthorized("no device token: enrol the device first (njia enroll)")
-            })?;
-        let device = state
-            .db
-            .device_by_token(&hash(token))
-            .await?
-            .ok_or_else(|| {
-                HttpError::unauthorized(
-                    "this device token is not known to the server: enrol the device again",
-                )
-            })?;
+        let device = device_of(parts, state).await?;
         if let Some(at) = device.revoked_at {
-            return Err(HttpError::new(
-                StatusCode::UNAUTHORIZED,
-                "revoked",
-                format!(
-                    "this device was revoked on {}: it can no longer sync; ask the field office",
-                    at.format("%Y-%m-%d")
-                ),
-            ));
+            return Err(revoked(at));
         }
         Ok(DeviceAuth(device))
+    }
+}
+
+impl<D: Database> FromRequestParts<AppState<D>> for AnyDevice {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<D>) -> Result<Self, HttpError> {
+        Ok(AnyDevice(device_of(parts, state).await?))
     }
 }
 

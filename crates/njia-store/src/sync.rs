@@ -477,12 +477,21 @@ impl Store {
             let mut refuse = tx.prepare_cached(
                 "UPDATE op_log SET refusal = ?3 WHERE idx = ?1 AND op_id = ?2 AND refusal IS NULL",
             )?;
+            let mut newly = Vec::new();
             for r in &resp.refused {
-                out.ops_refused += refuse.execute(params![
+                let n = refuse.execute(params![
                     r.idx,
                     r.op_id.to_string(),
                     refusal_json(&r.code, &r.reason, &now)
-                ])? as u64;
+                ])?;
+                if n > 0 {
+                    newly.push(r.idx);
+                }
+                out.ops_refused += n as u64;
+            }
+            drop(refuse);
+            for idx in newly {
+                undo_refused(&tx, idx, &now)?;
             }
         }
         let summary = upsert_services(
@@ -779,6 +788,78 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A refused change must not stay in this device's copy of its record, or the device and
+/// the server would show different values: the record is rebuilt from the operations that
+/// still count (this device's not refused, and those it received and merged). A refused
+/// create leaves the record as it is: it exists only here, and the CHW sees it listed as
+/// refused.
+fn undo_refused(tx: &Transaction<'_>, idx: i64, now: &str) -> Result<()> {
+    let Some((kind, entity)) = tx
+        .prepare_cached("SELECT kind, entity_id FROM op_log WHERE idx = ?1")?
+        .query_row([idx], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .optional()?
+    else {
+        return Ok(());
+    };
+    if kind.ends_with(".create") {
+        return Ok(());
+    }
+    let table = if kind.starts_with("session.") {
+        "outreach_session"
+    } else {
+        "referral"
+    };
+    let Ok(id) = Uuid::parse_str(&entity) else {
+        return Ok(());
+    };
+    let Some(mut rec) = load(tx, table, id)? else {
+        return Ok(());
+    };
+    let mut ops: Vec<(Hlc, String, Map<String, Value>)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT hlc, kind, payload FROM op_log WHERE entity_id = ?1 AND refusal IS NULL
+             UNION ALL
+             SELECT hlc, kind, payload FROM received_op WHERE entity_id = ?1 AND applied = 1",
+        )?;
+        let rows = stmt.query_map([&entity], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (hlc, kind, payload) = row?;
+            let corrupt = |e: &dyn std::fmt::Display| {
+                StoreError::Corrupt(format!("operation of {entity}: {e}"))
+            };
+            ops.push((
+                hlc.parse().map_err(|e| corrupt(&e))?,
+                kind,
+                serde_json::from_str(&payload).map_err(|e| corrupt(&e))?,
+            ));
+        }
+    }
+    if !ops.iter().any(|(_, k, _)| k.ends_with(".create")) {
+        return Ok(());
+    }
+    ops.sort_by_key(|(h, _, _)| *h);
+    let mut doc = Map::new();
+    let mut clocks = Map::new();
+    for (hlc, _, payload) in &ops {
+        apply_patch(&mut doc, &mut clocks, payload, hlc);
+    }
+    if doc == rec.doc && clocks == rec.clocks || check_record(table, &doc).is_err() {
+        return Ok(());
+    }
+    rec.doc = doc;
+    rec.clocks = clocks;
+    save(tx, table, id, &rec, now)
 }
 
 fn refusal_json(code: &str, reason: &str, at: &str) -> String {

@@ -11,7 +11,7 @@ pub enum SyncError {
     #[error("this device is not enrolled: run `njia enroll --server URL --code CODE` with a code from the office")]
     NotEnrolled,
     /// The office revoked this device: every request is refused from now on.
-    #[error("this device was revoked by the office, so {server} no longer accepts it: ask the office what to do ({pending} change(s) recorded on this device are not on the server)")]
+    #[error("this device was revoked by the office, so {server} no longer accepts it: ask the office what to do ({pending} change(s) recorded on this device are not in the office's records; what reached the server is kept for the office to review, and is sent again if the office restores the device)")]
     Revoked { server: String, pending: i64 },
     /// The server does not know this device's token.
     #[error("{server} does not accept this device's credentials ({message}): ask the office to check its enrolment")]

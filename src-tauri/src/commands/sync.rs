@@ -1,6 +1,6 @@
 //! Enrolment and sync: what is pending, the last complete sync, the last error, "Sync now".
 
-use njia_store::sync::SyncStatus;
+use njia_store::sync::{RefusedItem, SyncStatus};
 use njia_sync::SyncClient;
 use serde::Serialize;
 use tauri::State;
@@ -18,6 +18,8 @@ pub struct SyncView {
     pub worker: Option<String>,
     pub team: Option<String>,
     pub status: SyncStatus,
+    /// What the office's server received from this device and refused, with why.
+    pub refused: Vec<RefusedItem>,
     pub activity: SyncActivity,
 }
 
@@ -55,6 +57,7 @@ pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncView> {
                 worker: enrollment.as_ref().map(|e| e.worker.clone()),
                 team: enrollment.and_then(|e| e.team),
                 status: s.sync_status()?,
+                refused: s.refused_items()?,
                 activity,
             })
         })

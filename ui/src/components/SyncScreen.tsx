@@ -4,7 +4,7 @@
 import type { SyncActivity, SyncView } from '../bindings';
 import { errorMessage } from '../lib/errors';
 import { formatAgo, formatBytes, formatDateTime, formatNumber } from '../lib/format';
-import { progressFraction, type SyncState } from '../lib/sync';
+import { CLOCK_WARNING_MS, clockAmount, progressFraction, refusedLine, type SyncState } from '../lib/sync';
 import { t } from '../i18n';
 import { ErrorLine, Icon } from './ui';
 
@@ -37,6 +37,11 @@ export function SyncScreen(props: {
       <p class={`sync-state ${state}`} data-testid="sync-state" role="status" aria-live="polite">
         {t(`sync.state.${state}`)}
       </p>
+      {view?.status.clock_offset_ms != null && Math.abs(view.status.clock_offset_ms) > CLOCK_WARNING_MS && (
+        <p class="notice warn" data-testid="clock-warning" role="alert">
+          {t('sync.clock_warning', { amount: clockAmount(view.status.clock_offset_ms) })}
+        </p>
+      )}
       <dl class="facts">
         <dt>{t('sync.pending')}</dt>
         <dd>
@@ -75,6 +80,21 @@ export function SyncScreen(props: {
       <ErrorLine text={props.askError} />
       {a?.running && (
         <progress class="bar" max={1} value={frac ?? undefined} aria-label={t('sync.progress')} />
+      )}
+      {view && view.refused.length > 0 && (
+        <div class="card refused" data-testid="refused">
+          <h3>{t('sync.refused_title')}</h3>
+          <p>{t('sync.refused_intro')}</p>
+          <ul class="plain">
+            {view.refused.map((item) => (
+              <li key={`${item.item}-${item.id}-${item.idx ?? ''}`}>
+                {refusedLine(item)}
+                <br />
+                <small lang="en">{item.reason}</small>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {r && (
         <div class="card">

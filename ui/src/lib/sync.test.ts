@@ -1,15 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SyncActivity, SyncReport, SyncView } from '../bindings';
-import { progressFraction, syncState } from './sync';
+import { initI18n } from '../i18n';
+import { clockAmount, progressFraction, refusedLine, syncState } from './sync';
+
+beforeAll(() => initI18n('en'));
 
 const progress = (p: Partial<SyncReport>): SyncReport => ({
   server: 'http://s', ops_pushed: 0, ops_pending: 0, corrections_sent: 0, services_received: 0,
   services_removed: 0, ops_received: 0, items_received: 0, items_remaining: null, requests: 1,
-  retries: 0, bytes_sent: 0, bytes_received: 0, cursor: 0, more: false, complete: false, ...p,
+  retries: 0, bytes_sent: 0, bytes_received: 0, cursor: 0, more: false, complete: false,
+  refused: [], forks: 0, history_resets: 0, ops_resent: 0, services_reconciled: 0,
+  clock_offset_ms: null, server_time: null, ...p,
 });
 const view = (last_sync: string | null, activity: SyncActivity, enrolled = true): SyncView => ({
-  enrolled, worker: 'w', team: null, activity,
-  status: { server: 'http://s', pending: 0, pending_corrections: 0, cursor: 0, last_sync, last_attempt: last_sync, last_error: null },
+  enrolled, worker: 'w', team: null, activity, refused: [],
+  status: { server: 'http://s', pending: 0, pending_corrections: 0, cursor: 0, last_sync, last_attempt: last_sync, last_error: null,
+    refused: 0, clock_offset_ms: null, clock_warning: null },
 });
 
 describe('sync state', () => {
@@ -54,5 +60,25 @@ describe('sync state with work left', () => {
     const v = view('2026-11-25T11:00:00Z', { running: false, report: progress({ complete: true }), failure: null });
     v.status.pending = 2;
     expect(syncState(null, v)).toBe('idle');
+  });
+});
+
+describe('what the server refused, in words', () => {
+  it('says how far off the clock is in a unit that reads naturally', () => {
+    expect(clockAmount(7 * 60_000)).toBe('7 minutes');
+    expect(clockAmount(-3 * 3_600_000)).toBe('3 hours');
+    expect(clockAmount(1095 * 86_400_000)).toBe('1095 days');
+  });
+  it('names each refusal by its code, and an unknown code as a plain refusal', () => {
+    const item = (p: Partial<import('../bindings').RefusedItem>) => ({
+      item: 'operation', id: 'x', kind: 'session.create', idx: 3, code: 'clock_ahead', reason: 'r', ...p,
+    });
+    expect(refusedLine(item({}))).toBe("A session: it was recorded while this phone's date was wrong");
+    expect(refusedLine(item({ kind: 'referral.create', code: 'unknown_service' }))).toBe(
+      "A referral: the service is not in the office's directory",
+    );
+    expect(refusedLine(item({ item: 'correction', kind: null, idx: null, code: 'from_the_future' }))).toBe(
+      'A correction: refused by the office',
+    );
   });
 });

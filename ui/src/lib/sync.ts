@@ -2,7 +2,8 @@
 // moved during the round, the round's report says complete and nothing has been written since
 // (pending is 0); anything else is said as it is.
 
-import type { SyncActivity, SyncView } from '../bindings';
+import type { RefusedItem, SyncActivity, SyncView } from '../bindings';
+import { t } from '../i18n';
 
 export type SyncState = 'not_enrolled' | 'running' | 'synced' | 'incomplete' | 'failed' | 'idle';
 
@@ -39,4 +40,31 @@ export function progressFraction(a: SyncActivity): number | null {
   const total = done + r.ops_pending + (r.items_remaining ?? 0);
   if (total <= 0) return null;
   return Math.min(1, done / total);
+}
+
+/** Past this, a phone's clock is worth a word: records get the wrong date, and a clock a day
+ * off has them refused (the store's `CLOCK_WARNING_MS`). */
+export const CLOCK_WARNING_MS = 5 * 60 * 1000;
+
+/** How far off the phone's clock is, in the largest unit that reads naturally. */
+export function clockAmount(offsetMs: number): string {
+  const minutes = Math.floor(Math.abs(offsetMs) / 60_000);
+  if (minutes >= 2 * 24 * 60) return t('sync.days', { count: Math.floor(minutes / (24 * 60)) });
+  if (minutes >= 120) return t('sync.hours', { count: Math.floor(minutes / 60) });
+  return t('sync.minutes', { count: minutes });
+}
+
+const REFUSAL_CODES = ['invalid', 'clock_ahead', 'forbidden', 'unknown_service', 'revoked'];
+
+/** What was refused and why, in the app's language (the server's own words, in English,
+ * are shown beneath). A code this app does not know reads as a plain refusal. */
+export function refusedLine(r: RefusedItem): string {
+  const what =
+    r.item === 'correction'
+      ? t('sync.refused_correction')
+      : r.kind?.startsWith('referral.')
+        ? t('sync.refused_referral')
+        : t('sync.refused_session');
+  const why = t(`sync.refused_code.${REFUSAL_CODES.includes(r.code) ? r.code : 'other'}`);
+  return `${what}: ${why}`;
 }

@@ -15,7 +15,7 @@ use njia_model::wire::{SyncRequest, SyncResponse, PROTOCOL};
 use njia_server_database::Database;
 use serde_json::Value;
 
-use crate::auth::DeviceAuth;
+use crate::auth::{revoked, AnyDevice};
 use crate::error::HttpError;
 use crate::handlers::ApiJson;
 use crate::AppState;
@@ -31,7 +31,7 @@ use crate::AppState;
     security(("device_token" = [])))]
 pub async fn sync<D: Database>(
     State(state): State<AppState<D>>,
-    DeviceAuth(device): DeviceAuth,
+    AnyDevice(device): AnyDevice,
     ApiJson(req): ApiJson<SyncRequest>,
 ) -> Result<Json<SyncResponse>, HttpError> {
     if req.cursor < 0 {
@@ -80,6 +80,19 @@ pub async fn sync<D: Database>(
         }
     }
     let now = Utc::now();
+    if let Some(at) = device.revoked_at {
+        // Kept in quarantine (refused `revoked`, never applied), not lost: the office sees
+        // them, and restoring the device releases them to be sent again.
+        let mut err = revoked(at);
+        if !req.ops.is_empty() {
+            let held = state
+                .db
+                .push_ops_seen(&device, req.ops, now, req.cursor)
+                .await?;
+            err.body.acked_idx = Some(held.acked_idx);
+        }
+        return Err(err);
+    }
     let pushed = if req.ops.is_empty() {
         njia_server_database::PushResult {
             acked_idx: device.acked_idx,
