@@ -107,6 +107,26 @@ fn a_chw_day_in_the_app_from_unlock_to_sync_then_swahili() {
         .run(&["enroll", "--server", &server.url, "--code", &code])
         .ok();
     device.run(&["sync"]).ok();
+    // A correction of a service only this phone knows: the office refuses it, and the sync
+    // screen must say so in words.
+    let local = device.file(
+        "local.geojson",
+        &serde_json::json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [36.9, -1.3]},
+            "properties": {"id": "svc-only-on-this-phone", "name": "Kliniki ya simu", "country": "KE"}}]})
+        .to_string(),
+    );
+    device.run(&["import", local.to_str().unwrap()]).ok();
+    device
+        .run(&[
+            "correct",
+            "svc-only-on-this-phone",
+            "--field",
+            "phone",
+            "--value",
+            "+254 700 1",
+        ])
+        .ok();
 
     // Near Eastleigh, Nairobi: what the CLI finds free of charge, the app must find too.
     let (lat, lon) = (-1.2741, 36.8516);
@@ -254,6 +274,12 @@ async fn day(
     wait_text(c, "pending-count", |t| t == "0").await;
     let last = wait_text(c, "last-sync", |t| !t.is_empty()).await;
     assert!(!last.is_empty());
+    // The refused correction is listed, in the app's words, with the server's beneath.
+    wait_text(c, "refused", |t| {
+        t.contains("the service is not in the office's directory")
+            && t.contains("svc-only-on-this-phone")
+    })
+    .await;
     shot("sync").await;
     let listed = server.admin(&["outreach", "list", "--json"]).ok().json();
     let text = listed.to_string();

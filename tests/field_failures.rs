@@ -493,3 +493,65 @@ fn revoked_device(server: &Server) {
         .is_empty());
     assert_eq!(status(&phone)["pending"], 0);
 }
+
+#[test]
+fn corrections_travel_over_http_and_an_accepted_one_reaches_the_device() {
+    corrections_round_trip(&Server::start(None));
+}
+
+#[test]
+fn corrections_round_trip_on_postgresql() {
+    on_postgresql("corrections", corrections_round_trip);
+}
+
+fn corrections_round_trip(server: &Server) {
+    import(server, "dir.geojson", &["svc-a", "svc-b"]);
+    let phone = server.enrolled("Halima", "eastleigh", "worker");
+    sync(&phone);
+    let fix = phone
+        .run(&[
+            "correct",
+            "svc-a",
+            "--field",
+            "phone",
+            "--value",
+            "+254 700 000 222",
+            "--note",
+            "called it",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let wrong = phone
+        .run(&[
+            "correct",
+            "svc-b",
+            "--field",
+            "name",
+            "--value",
+            "Kliniki Nyingine",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    assert_eq!(status(&phone)["pending_corrections"], 2);
+    sync(&phone);
+    assert_eq!(status(&phone)["pending_corrections"], 0);
+    let pending = server
+        .admin(&["corrections", "list", "--status", "pending", "--json"])
+        .rows();
+    assert_eq!(ids(&pending), BTreeSet::from([fix.clone(), wrong.clone()]));
+    server.admin(&["corrections", "accept", &fix]).ok();
+    server.admin(&["corrections", "reject", &wrong]).ok();
+    assert!(server
+        .admin(&["corrections", "list", "--status", "pending", "--json"])
+        .rows()
+        .is_empty());
+    sync(&phone);
+    let a = phone.run(&["service", "svc-a", "--json"]).ok().json();
+    assert_eq!(a["phone"], "+254 700 000 222", "{a}");
+    let b = phone.run(&["service", "svc-b", "--json"]).ok().json();
+    assert_eq!(b["name"], "Kliniki svc-b", "{b}");
+}
