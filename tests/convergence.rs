@@ -177,7 +177,7 @@ fn comparable(v: &Map<String, Value>) -> BTreeMap<&'static str, Value> {
 async fn run(steps: Vec<Step>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = SqliteDatabase::open(&dir.path().join("server.db")).expect("server");
-    let mut phones = vec![
+    let mut phones = [
         enrol(&db, 0, "amina", Role::Worker, dir.path()).await,
         enrol(&db, 1, "amina", Role::Worker, dir.path()).await,
         enrol(&db, 2, "grace", Role::Supervisor, dir.path()).await,
