@@ -13,19 +13,8 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Text from data (a server's words, a CHW's note) made safe for a terminal: control
-/// characters, which could clear the screen or fake a message, are shown escaped.
-pub fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
+/// Text from data made safe for a terminal (`njia_model::printable`).
+pub use njia_model::printable::printable as clean;
 
 /// An error and its causes as one line: "cannot open the store x: wrong passphrase: …".
 pub fn error_chain(e: &anyhow::Error) -> String {

@@ -20,6 +20,7 @@ pub mod hlc;
 pub mod hours;
 pub mod ops;
 pub mod outreach;
+pub mod printable;
 pub mod records;
 pub mod service;
 pub mod taxonomy;

@@ -33,7 +33,7 @@ use njia_model::wire::{refusal, RefusedOp, Role};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::{DeviceRecord, RecordKind, OFFICE_DEVICE_ID};
+use crate::{DbError, DeviceRecord, RecordKind, OFFICE_DEVICE_ID};
 
 /// Who a record belongs to: what ownership, visibility and edit rights key on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +125,32 @@ impl Refusal {
             .unwrap_or("refused by the server")
             .to_string();
         (code, reason)
+    }
+}
+
+/// What a resent operation (idx at or below what is held) gets: the refusal it got the
+/// first time, nothing when it was applied, and [`DbError::Diverged`] when the operation
+/// held at its idx is another one (the device's log was restored from an older copy).
+/// `held` is the stored op id and refusal (its stored JSON form) at that idx, `None` where
+/// nothing is held (a forked device's log up to its base is its parent's).
+pub fn resent(
+    op: &Operation,
+    held: Option<(Uuid, Option<&str>)>,
+    acked: i64,
+) -> Result<Option<RefusedOp>, DbError> {
+    match held {
+        None => Ok(None),
+        Some((op_id, _)) if op_id != op.op_id => Err(DbError::Diverged { acked, at: op.idx }),
+        Some((_, Some(text))) => {
+            let (code, reason) = Refusal::from_json(text);
+            Ok(Some(RefusedOp {
+                idx: op.idx,
+                op_id: op.op_id,
+                code,
+                reason,
+            }))
+        }
+        Some((_, None)) => Ok(None),
     }
 }
 

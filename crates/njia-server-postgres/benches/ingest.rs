@@ -179,10 +179,12 @@ fn main() {
             tasks.push(tokio::spawn(async move {
                 let mut acked = 0;
                 for chunk in log.chunks(batch) {
-                    acked = db
+                    let pushed = db
                         .push_ops(&device, chunk.to_vec(), Utc::now())
                         .await
                         .expect("push");
+                    assert!(pushed.refused.is_empty(), "{:?}", pushed.refused);
+                    acked = pushed.acked_idx;
                 }
                 acked
             }));

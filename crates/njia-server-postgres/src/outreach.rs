@@ -175,23 +175,11 @@ async fn check_resent(
         .collect();
     let mut refused = Vec::new();
     for op in held {
-        match stored.get(&op.idx) {
-            // A forked device's log up to its base is its parent's: nothing held here.
-            None => {}
-            Some((op_id, _)) if *op_id != op.op_id => {
-                return Err(DbError::Diverged { acked, at: op.idx })
-            }
-            Some((_, Some(r))) => {
-                let (code, reason) = Refusal::from_json(&r.to_string());
-                refused.push(RefusedOp {
-                    idx: op.idx,
-                    op_id: op.op_id,
-                    code,
-                    reason,
-                });
-            }
-            Some((_, None)) => {}
-        }
+        let text = stored
+            .get(&op.idx)
+            .map(|(id, r)| (*id, r.as_ref().map(Value::to_string)));
+        let held = text.as_ref().map(|(id, r)| (*id, r.as_deref()));
+        refused.extend(merge::resent(op, held, acked)?);
     }
     Ok(refused)
 }

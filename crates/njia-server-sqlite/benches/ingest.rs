@@ -121,6 +121,18 @@ async fn enrol(db: &SqliteDatabase, n: usize) -> DeviceRecord {
 async fn run(devices: usize, sessions: usize, batch_ops: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = SqliteDatabase::open(&dir.path().join("ingest.db")).expect("open");
+    // The referrals' service, so they are applied, not refused as naming no service.
+    db.import_services(
+        vec![njia_model::service::Service::new(
+            "ke-nairobi-0042",
+            "Eastleigh Health Centre",
+            -1.2741,
+            36.8516,
+        )],
+        Utc::now(),
+    )
+    .await
+    .expect("import");
     let mut work = Vec::with_capacity(devices);
     for n in 0..devices {
         let d = enrol(&db, n).await;
@@ -135,10 +147,12 @@ async fn run(devices: usize, sessions: usize, batch_ops: usize) {
             tokio::spawn(async move {
                 let mut acked = 0;
                 for batch in ops.chunks(batch_ops) {
-                    acked = db
+                    let pushed = db
                         .push_ops(&d, batch.to_vec(), Utc::now())
                         .await
                         .expect("push");
+                    assert!(pushed.refused.is_empty(), "{:?}", pushed.refused);
+                    acked = pushed.acked_idx;
                 }
                 acked
             })

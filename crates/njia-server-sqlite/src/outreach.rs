@@ -128,23 +128,11 @@ fn check_resent(
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
-        match row {
-            // A forked device's log up to its base is its parent's: nothing held here.
-            None => {}
-            Some((op_id, _)) if op_id != op.op_id.to_string() => {
-                return Err(DbError::Diverged { acked, at: op.idx }.into())
-            }
-            Some((_, Some(text))) => {
-                let (code, reason) = Refusal::from_json(&text);
-                refused.push(RefusedOp {
-                    idx: op.idx,
-                    op_id: op.op_id,
-                    code,
-                    reason,
-                });
-            }
-            Some((_, None)) => {}
-        }
+        let held = match &row {
+            Some((id, refusal)) => Some((parse_uuid(id)?, refusal.as_deref())),
+            None => None,
+        };
+        refused.extend(merge::resent(op, held, acked)?);
     }
     Ok(refused)
 }

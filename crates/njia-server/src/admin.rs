@@ -10,6 +10,7 @@ use chrono::Utc;
 use clap::Subcommand;
 use njia_model::ops::{OpKind, Operation};
 use njia_model::outreach::SessionInput;
+use njia_model::printable::printable;
 use njia_model::wire::Role;
 use njia_server::auth::{hash, new_code, normalize_code};
 use njia_server::handlers::sync::validate_op;
@@ -362,7 +363,7 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
                     s["version"],
                     s["status"].as_str().unwrap_or_default(),
                     s["started_at"].as_str().unwrap_or_default(),
-                    s["place"].as_str().unwrap_or_default()
+                    printable(s["place"].as_str().unwrap_or_default())
                 );
             }
             Ok(())
@@ -393,10 +394,10 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
                         c.correction.id,
                         c.status,
                         if c.stale { " STALE" } else { "" },
-                        c.correction.service_id,
-                        c.correction.field,
-                        c.correction.value.as_deref().unwrap_or("-"),
-                        c.correction.note
+                        printable(&c.correction.service_id),
+                        printable(&c.correction.field),
+                        printable(c.correction.value.as_deref().unwrap_or("-")),
+                        printable(&c.correction.note)
                     );
                 }
                 Ok(())
@@ -846,26 +847,12 @@ async fn list_quarantine<D: Database>(db: &D, json: bool) -> anyhow::Result<()> 
         println!(
             "{}  {}  {} idx {}  {}: {}",
             r["received_at"].as_str().unwrap_or_default(),
-            clean(r["worker"].as_str().unwrap_or("?")),
+            printable(r["worker"].as_str().unwrap_or("?")),
             r["kind"].as_str().unwrap_or_default(),
             r["idx"],
             r["code"].as_str().unwrap_or_default(),
-            clean(r["reason"].as_str().unwrap_or_default())
+            printable(r["reason"].as_str().unwrap_or_default())
         );
     }
     Ok(())
-}
-
-/// Text from devices made safe for a staff terminal: control characters (which could clear
-/// the screen or fake a message) are shown escaped.
-fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
