@@ -433,12 +433,25 @@ impl SyncClient {
                     report.clock_offset_ms =
                         Some((resp.server_time - Utc::now()).num_milliseconds());
                     failpoint!("sync::after_response");
-                    let applied = store.apply_sync_page(&resp)?;
+                    let applied = store.apply_sync_answer(cursor, cursor_tag.as_deref(), &resp)?;
                     failpoint!("sync::after_apply");
                     if let Some(offset) = report.clock_offset_ms {
                         store.record_clock_offset(offset)?;
                     }
                     report.server_time = Some(resp.server_time);
+                    if applied.stale {
+                        // Another sync of this store applied a page meanwhile: ask again from
+                        // where it left the store.
+                        after = resp.acked_idx;
+                        cursor = store.sync_cursor()?;
+                        cursor_tag = store.sync_cursor_tag()?;
+                        report.cursor = cursor;
+                        report.ops_pushed += applied.ops_acked;
+                        report.ops_resent += applied.ops_rewound;
+                        report.corrections_sent += applied.corrections_acked;
+                        stalls = 0;
+                        continue;
+                    }
                     report.ops_resent += applied.ops_rewound;
                     report.services_reconciled += applied.services_reconciled;
                     cursor_tag.clone_from(&resp.cursor_tag);
