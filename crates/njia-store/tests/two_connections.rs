@@ -20,7 +20,7 @@ fn language(n: usize) -> String {
 }
 
 fn service(id: &str, languages: &[String]) -> Service {
-    let mut s = Service::new(id, &format!("Clinic {id}"), -1.2741, 36.8516);
+    let mut s = Service::new(id, format!("Clinic {id}"), -1.2741, 36.8516);
     s.languages = languages.to_vec();
     s
 }
