@@ -60,8 +60,9 @@ mod key {
     pub const CLOCK_OFFSET: &str = "clock_offset_ms";
     /// The id of a fork asked for and not yet answered: asked again with the same id.
     pub const PENDING_FORK: &str = "pending_fork";
-    /// Set by the first response ever applied: from then on the device's id is known to a
-    /// server and the store refuses to be enrolled again.
+    /// Set before the first request that carries operations, and by the first response
+    /// applied: from then on the device's id and operations may be on a server, so the
+    /// store never takes another id (it enrols again only as itself).
     pub const SYNCED_WITH: &str = "synced_with";
     pub const LAST_SYNC: &str = "last_sync";
     pub const LAST_ATTEMPT: &str = "last_attempt";
@@ -244,9 +245,10 @@ impl Store {
         }))
     }
 
-    /// Refuses with [`StoreError::AlreadySynced`] when this store has ever synced: its
-    /// device id is then known to a server, its records there belong to it, and enrolling
-    /// again would give it a second identity. Check this before spending a one-time code.
+    /// Refuses with [`StoreError::AlreadySynced`] when this store may no longer take a new
+    /// device id: it has synced, or sent operations whose answer it may not have received.
+    /// Its id may then be known to a server and its records there belong to it. Such a
+    /// store enrols again only as itself ([`Store::reenrollment`]).
     pub fn check_can_enroll(&self) -> Result<()> {
         if let Some(server) = meta_get(&self.conn, key::SYNCED_WITH)? {
             return Err(StoreError::AlreadySynced { server });
@@ -254,19 +256,50 @@ impl Store {
         Ok(())
     }
 
+    /// How this store asks to be enrolled: `None` for a new identity (nothing left it yet,
+    /// so its log can be rewritten to the id the server chooses), or its device id and
+    /// token, with which the server enrols it again as the same device — what a CHW
+    /// expects of a phone given a new code after a failed or lost first sync: same phone,
+    /// same records. A store that may have sent its log but holds no token to prove it is
+    /// refused ([`StoreError::AlreadySynced`]).
+    pub fn reenrollment(&self) -> Result<Option<(Uuid, String)>> {
+        let Some(server) = meta_get(&self.conn, key::SYNCED_WITH)? else {
+            return Ok(None);
+        };
+        match meta_get(&self.conn, key::TOKEN)? {
+            Some(token) => Ok(Some((self.device_id, token))),
+            None => Err(StoreError::AlreadySynced { server }),
+        }
+    }
+
+    /// Records, before a request that carries operations is sent, that this store's log
+    /// may leave the device for `server`: if the answer is lost, the server may hold the
+    /// operations under this device id, so the id must never be rewritten
+    /// ([`Store::enroll`]).
+    pub fn record_log_may_have_left(&self, server: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+            [key::SYNCED_WITH, server],
+        )?;
+        Ok(())
+    }
+
     /// Records the server's answer to an enrolment: the server address (normalised by the
     /// caller), the token and who the device works for, all in the encrypted store.
     ///
-    /// Nothing has left a device that never synced, so its operation log and sessions are
-    /// rewritten from the local device id to the one the server chose (clock stamps
-    /// included), in one transaction. A store that has synced refuses
-    /// ([`StoreError::AlreadySynced`]).
+    /// Nothing has left a device that never sent its log, so its operation log and
+    /// sessions are rewritten from the local device id to the one the server chose (clock
+    /// stamps included), in one transaction. A store whose log may have left keeps its id
+    /// and log: it takes only an answer for its own id (an enrolment again,
+    /// [`Store::reenrollment`]) and refuses any other ([`StoreError::AlreadySynced`]).
     pub fn enroll(&mut self, server: &str, e: &EnrollResponse) -> Result<Enrollment> {
-        let old = self.device_id;
-        let new = e.device_id;
         let tx = crate::write_tx(&self.conn)?;
+        let old = crate::current_device(&tx, &mut self.device_id, &mut self.clock)?;
+        let new = e.device_id;
         if let Some(server) = meta_get(&tx, key::SYNCED_WITH)? {
-            return Err(StoreError::AlreadySynced { server });
+            if new != old {
+                return Err(StoreError::AlreadySynced { server });
+            }
         }
         let mut clock_text = meta_get(&tx, "hlc")?;
         if old != new {
