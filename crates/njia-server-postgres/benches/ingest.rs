@@ -183,7 +183,8 @@ fn main() {
                     acked = db
                         .push_ops(&device, chunk.to_vec(), Utc::now())
                         .await
-                        .expect("push");
+                        .expect("push")
+                        .acked_idx;
                 }
                 acked
             }));

@@ -139,7 +139,8 @@ async fn run(devices: usize, sessions: usize, batch_ops: usize) {
                     acked = db
                         .push_ops(&d, batch.to_vec(), Utc::now())
                         .await
-                        .expect("push");
+                        .expect("push")
+                        .acked_idx;
                 }
                 acked
             })
