@@ -27,6 +27,9 @@ pub struct Faults {
     pub seed: u64,
     /// Refuse new connections (no network at all).
     pub refuse: bool,
+    /// Pass each request whole to the server and close the connection as its answer starts
+    /// coming back: the server did the work, the client never hears of it.
+    pub drop_answers: bool,
 }
 
 /// A running proxy in front of `upstream`.
@@ -138,6 +141,11 @@ fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, n: u64, counte
         (None, true) => Some(200 + splitmix(r) % 4_000),
         (None, false) => None,
     };
+    let (cut_up, cut_down) = if faults.drop_answers {
+        (None, Some(0))
+    } else {
+        (cut_down, cut_down)
+    };
     let (c2, s2) = match (client.try_clone(), server.try_clone()) {
         (Ok(c), Ok(s)) => (c, s),
         _ => return,
@@ -147,7 +155,7 @@ fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, n: u64, counte
         let bytes = counters.up.clone();
         let cuts = counters.cuts.clone();
         // The same cut point applies to the upload: a request can die mid-body too.
-        thread::spawn(move || pump(c2, s2, &f, cut_down, Some(cuts), &bytes))
+        thread::spawn(move || pump(c2, s2, &f, cut_up, Some(cuts), &bytes))
     };
     pump(
         server,

@@ -60,6 +60,15 @@ pub struct EnrollRequest {
     /// migrants never are).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_label: Option<String>,
+    /// Re-enrolment: the device this store already is. A store whose operations may have
+    /// reached the server must keep its id, or its records there would be orphaned and its
+    /// next push refused ("operation id … is already used"). Sent with `device_token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<Uuid>,
+    /// The token the store holds for `device_id`, as proof that it is that device; the
+    /// server replaces it with the one it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 /// The answer to an enrolment: keep the token secret; the server keeps only its hash.
@@ -573,6 +582,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(fork.after, 8);
+    }
+
+    /// Frozen wire shape of an enrolment, first and again as the same device.
+    #[test]
+    fn enroll_request_golden() {
+        let first = EnrollRequest {
+            code: "K7QM-3XPA-9D".into(),
+            device_label: None,
+            device_id: None,
+            device_token: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&first).unwrap(),
+            r#"{"code":"K7QM-3XPA-9D"}"#
+        );
+        let again = EnrollRequest {
+            code: "M2PW-7KXR-4C".into(),
+            device_label: Some("Amina's tablet".into()),
+            device_id: Some(Uuid::from_u128(5)),
+            device_token: Some("old-token".into()),
+        };
+        let text = r#"{"code":"M2PW-7KXR-4C","device_label":"Amina's tablet","device_id":"00000000-0000-0000-0000-000000000005","device_token":"old-token"}"#;
+        assert_eq!(serde_json::to_string(&again).unwrap(), text);
+        assert_eq!(serde_json::from_str::<EnrollRequest>(text).unwrap(), again);
     }
 
     #[test]

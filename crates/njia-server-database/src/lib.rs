@@ -137,13 +137,69 @@ pub struct NewEnrollment {
     pub expires_at: DateTime<Utc>,
 }
 
-/// A device being created by redeeming a code.
+/// A device being created by redeeming a code, or enrolled again as itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDevice {
     pub id: Uuid,
     pub token_hash: String,
     pub label: Option<String>,
     pub now: DateTime<Utc>,
+    /// Re-enrolment of the existing device `id`: the hash of the token that device holds,
+    /// as proof. A store whose operations may be on the server keeps its id when its CHW
+    /// enrols it again (a lost answer, a new code), so its records stay its own.
+    pub proof: Option<String>,
+}
+
+/// A device as a re-enrolment finds it stored ([`check_reenrollment`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HeldDevice<'a> {
+    pub worker: &'a str,
+    pub team: Option<&'a str>,
+    /// The proof is the hash of the token stored for it.
+    pub proof_matches: bool,
+    pub revoked: bool,
+}
+
+/// The rule of a re-enrolment ([`NewDevice::proof`]), for every backend: `held` is the
+/// device as stored (`None`: no such device), `code` the worker (name, team) the code was
+/// issued for.
+pub fn check_reenrollment(
+    id: Uuid,
+    held: Option<HeldDevice<'_>>,
+    code: (&str, Option<&str>),
+) -> DbResult<()> {
+    if id == OFFICE_DEVICE_ID {
+        return Err(DbError::Invalid(
+            "the office's own device cannot be enrolled".into(),
+        ));
+    }
+    let Some(held) = held else {
+        return Err(DbError::Invalid(format!(
+            "device {id} is not known to this server: enrol this store as a new device only once everything in it is synced elsewhere"
+        )));
+    };
+    if !held.proof_matches {
+        return Err(DbError::Invalid(format!(
+            "the token this store holds is not device {id}'s: it cannot be enrolled again as that device"
+        )));
+    }
+    if held.revoked {
+        return Err(DbError::Invalid(format!(
+            "device {id} was revoked: the office must enrol this phone as a new device"
+        )));
+    }
+    if (held.worker, held.team) != code {
+        let who = |(w, t): (&str, Option<&str>)| match t {
+            Some(t) => format!("{w} of team {t}"),
+            None => w.to_string(),
+        };
+        let held = who((held.worker, held.team));
+        return Err(DbError::Invalid(format!(
+            "this code is for {}, but this device holds the records of {held}: enrol it again with a code for {held}",
+            who(code)
+        )));
+    }
+    Ok(())
 }
 
 /// What an import changed.
@@ -268,6 +324,12 @@ pub trait Database: Clone + Send + Sync + 'static {
 
     /// Redeems a code once: creates the device with the code's worker, team, role and
     /// regions. Errors: [`DbError::CodeUnknown`], [`DbError::CodeUsed`], [`DbError::CodeExpired`].
+    ///
+    /// With [`NewDevice::proof`], the device `id` is enrolled again instead: it must exist,
+    /// not be revoked, hold a token whose hash is the proof, and belong to the code's worker
+    /// (same name and team: another worker's code must not take over a device's records);
+    /// else [`DbError::Invalid`] in words and the code stays unused. Its token is replaced,
+    /// its role, regions (and label, when one is given) become the code's; its log is kept.
     fn redeem_enrollment(
         &self,
         code_hash: &str,

@@ -77,6 +77,7 @@ async fn office_device<D: Database>(db: &D, now: DateTime<Utc>) -> DbResult<Devi
                 token_hash: format!("office-has-no-token-{}", Uuid::new_v4()),
                 label: Some("njia-server: edits made at the office".into()),
                 now,
+                proof: None,
             },
         )
         .await;

@@ -17,14 +17,15 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::{
-    CorrectionStatus, Database, DbError, DeviceRecord, FeedPage, NewDevice, NewEnrollment, NewFork,
-    RecordKind, OFFICE_DEVICE_ID,
+    CorrectionStatus, Database, DbError, DbResult, DeviceRecord, FeedPage, NewDevice,
+    NewEnrollment, NewFork, RecordKind, OFFICE_DEVICE_ID,
 };
 
 /// Runs every check of the suite against `db`, which must be empty.
 pub async fn run_all<D: Database>(db: D) {
     an_enrolment_code_works_once_and_expires(&db).await;
     a_revoked_device_is_reported_revoked(&db).await;
+    a_device_enrols_again_as_itself_with_its_token_and_its_workers_code(&db).await;
     a_resent_batch_changes_nothing(&db).await;
     a_batch_after_a_gap_is_refused_with_the_acked_idx(&db).await;
     operations_of_another_device_are_refused(&db).await;
@@ -89,6 +90,7 @@ async fn enrol<D: Database>(
             token_hash: format!("suite-token-{key}"),
             label: Some(format!("{worker}'s phone")),
             now: t0(),
+            proof: None,
         },
     )
     .await
@@ -379,6 +381,7 @@ pub async fn an_enrolment_code_works_once_and_expires<D: Database>(db: &D) {
         token_hash: format!("token-{n}"),
         label: None,
         now: t0,
+        proof: None,
     };
     let d = db
         .redeem_enrollment("code-a", device(1))
@@ -411,6 +414,167 @@ pub async fn an_enrolment_code_works_once_and_expires<D: Database>(db: &D) {
         .await
         .expect("lookup")
         .is_none());
+}
+
+/// A store whose first sync's answer was lost enrols again with a new code: with the token
+/// it holds as proof and a code for the same worker, it stays the same device with a new
+/// token (the old one stops working) and the code's role and regions. A wrong token,
+/// another worker's code, an unknown or revoked device are refused in words, and the code
+/// stays unused.
+pub async fn a_device_enrols_again_as_itself_with_its_token_and_its_workers_code<D: Database>(
+    db: &D,
+) {
+    let first = enrol(
+        db,
+        "again",
+        "again-zawadi",
+        Some("again-team"),
+        Role::Worker,
+        &["KE"],
+    )
+    .await;
+    let code = |hash: &str, worker: &str, team: &str, role| NewEnrollment {
+        code_hash: hash.into(),
+        worker: worker.into(),
+        team: Some(team.into()),
+        role,
+        regions: vec!["KE".into(), "SO".into()],
+        created_at: t0() - Duration::hours(1),
+        expires_at: t0() + Duration::days(3),
+    };
+    for c in [
+        code("again-code", "again-zawadi", "again-team", Role::Supervisor),
+        code("again-baraka", "again-baraka", "again-team", Role::Worker),
+        code(
+            "again-elsewhere",
+            "again-zawadi",
+            "other-team",
+            Role::Worker,
+        ),
+        code("again-late", "again-zawadi", "again-team", Role::Worker),
+    ] {
+        db.create_enrollment(c).await.expect("create enrolment");
+    }
+    let again = |id: Uuid, token: &str, proof: &str| NewDevice {
+        id,
+        token_hash: token.into(),
+        label: None,
+        now: t0(),
+        proof: Some(proof.into()),
+    };
+    let refused = |r: DbResult<DeviceRecord>, words: &str| match r {
+        Err(DbError::Invalid(m)) => assert!(m.contains(words), "{m}"),
+        other => panic!("wanted a refusal saying {words:?}, got {other:?}"),
+    };
+    refused(
+        db.redeem_enrollment("again-code", again(first.id, "again-t2", "not-its-token"))
+            .await,
+        "is not device",
+    );
+    refused(
+        db.redeem_enrollment(
+            "again-baraka",
+            again(first.id, "again-t2", "suite-token-again"),
+        )
+        .await,
+        "this code is for again-baraka of team again-team",
+    );
+    refused(
+        db.redeem_enrollment(
+            "again-elsewhere",
+            again(first.id, "again-t2", "suite-token-again"),
+        )
+        .await,
+        "holds the records of again-zawadi of team again-team",
+    );
+    refused(
+        db.redeem_enrollment(
+            "again-code",
+            again(named("again-nobody"), "again-t2", "suite-token-again"),
+        )
+        .await,
+        "is not known to this server",
+    );
+    refused(
+        db.redeem_enrollment(
+            "again-code",
+            again(OFFICE_DEVICE_ID, "again-t2", "suite-token-again"),
+        )
+        .await,
+        "office",
+    );
+    assert!(
+        db.device_by_token("again-t2")
+            .await
+            .expect("lookup")
+            .is_none(),
+        "a refusal stores nothing"
+    );
+
+    let renewed = db
+        .redeem_enrollment(
+            "again-code",
+            again(first.id, "again-t2", "suite-token-again"),
+        )
+        .await
+        .expect("enrolled again: the refusals left the code unused");
+    assert_eq!(renewed.id, first.id);
+    assert_eq!(
+        (renewed.worker.as_str(), renewed.team.as_deref()),
+        ("again-zawadi", Some("again-team"))
+    );
+    assert_eq!(renewed.role, Role::Supervisor);
+    assert_eq!(renewed.regions, vec!["KE".to_string(), "SO".to_string()]);
+    assert_eq!(renewed.label.as_deref(), Some("again-zawadi's phone"));
+    assert_eq!(renewed.enrolled_at, first.enrolled_at);
+    let found = db
+        .device_by_token("again-t2")
+        .await
+        .expect("lookup")
+        .expect("the new token finds the device");
+    assert_eq!(found.id, first.id);
+    assert!(
+        db.device_by_token("suite-token-again")
+            .await
+            .expect("lookup")
+            .is_none(),
+        "the old token no longer works"
+    );
+    let same = db
+        .devices()
+        .await
+        .expect("devices")
+        .into_iter()
+        .filter(|d| d.worker == "again-zawadi")
+        .count();
+    assert_eq!(same, 1, "no second device for the worker");
+    assert!(matches!(
+        db.redeem_enrollment("again-code", again(first.id, "again-t3", "again-t2"))
+            .await,
+        Err(DbError::CodeUsed)
+    ));
+
+    db.revoke_device(first.id, t0()).await.expect("revoke");
+    refused(
+        db.redeem_enrollment("again-late", again(first.id, "again-t3", "again-t2"))
+            .await,
+        "was revoked",
+    );
+    // The other worker's code, refused above, still enrols a new device of its own.
+    let baraka = db
+        .redeem_enrollment(
+            "again-baraka",
+            NewDevice {
+                id: named("again-baraka-phone"),
+                token_hash: "again-baraka-token".into(),
+                label: None,
+                now: t0(),
+                proof: None,
+            },
+        )
+        .await
+        .expect("the refused code is still unused");
+    assert_eq!(baraka.worker, "again-baraka");
 }
 
 /// The office revokes a lost phone: its token still finds it, marked revoked (so the server

@@ -159,6 +159,7 @@ fn main() {
                         token_hash: format!("bench-token-{d}"),
                         label: None,
                         now: t0,
+                        proof: None,
                     },
                 )
                 .await

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::Client;
 use njia_model::wire::Role;
 use njia_server_database::{
-    DbError, DbResult, DeviceRecord, Fork, NewDevice, NewEnrollment, NewFork, RestoredDevice,
+    DbError, DbResult, DeviceRecord, Fork, HeldDevice, NewDevice, NewEnrollment, NewFork,
+    RestoredDevice,
 };
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Row;
@@ -102,6 +103,59 @@ pub(crate) async fn redeem_enrollment(
             Some(r) => DbError::CodeExpired(r.get(1)),
         });
     };
+    if let Some(proof) = &device.proof {
+        let held = tx
+            .query_opt(
+                "SELECT worker, team, token_hash, revoked_at FROM device WHERE id = $1 FOR UPDATE",
+                &[&device.id],
+            )
+            .await
+            .map_err(backend)?;
+        let held = held.as_ref().map(|r| {
+            (
+                r.get::<_, String>(0),
+                r.get::<_, Option<String>>(1),
+                r.get::<_, String>(2) == *proof,
+                r.get::<_, Option<DateTime<Utc>>>(3).is_some(),
+            )
+        });
+        let (worker, team) = (
+            code.get::<_, String>("worker"),
+            code.get::<_, Option<String>>("team"),
+        );
+        njia_server_database::check_reenrollment(
+            device.id,
+            held.as_ref()
+                .map(|(w, t, proof_matches, revoked)| HeldDevice {
+                    worker: w,
+                    team: t.as_deref(),
+                    proof_matches: *proof_matches,
+                    revoked: *revoked,
+                }),
+            (&worker, team.as_deref()),
+        )?;
+        let row = tx
+            .query_one(
+                &format!(
+                    "UPDATE device SET token_hash = $2, role = $3, regions = $4,
+                            label = coalesce($5, label)
+                      WHERE id = $1
+                      RETURNING {DEVICE_COLUMNS}"
+                ),
+                &[
+                    &device.id,
+                    &device.token_hash,
+                    &code.get::<_, String>("role"),
+                    &code.get::<_, Vec<String>>("regions"),
+                    &device.label,
+                ],
+            )
+            .await
+            .map_err(backend)?;
+        let record = device_row(&row)?;
+        tx.commit().await.map_err(backend)?;
+        return Ok(record);
+    }
     let row = tx
         .query_one(
             &format!(

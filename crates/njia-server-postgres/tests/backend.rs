@@ -50,6 +50,7 @@ async fn enroll(
             token_hash: format!("token-{n}"),
             label: Some(format!("{worker}'s phone")),
             now: t0(),
+            proof: None,
         },
     )
     .await

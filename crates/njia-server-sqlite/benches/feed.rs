@@ -67,6 +67,7 @@ async fn run(per_region: usize) {
                 token_hash: "token".into(),
                 label: None,
                 now,
+                proof: None,
             },
         )
         .await

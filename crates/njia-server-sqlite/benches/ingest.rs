@@ -112,6 +112,7 @@ async fn enrol(db: &SqliteDatabase, n: usize) -> DeviceRecord {
             token_hash: format!("token-{n}"),
             label: None,
             now,
+            proof: None,
         },
     )
     .await

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use njia_server_database::{
-    DbError, DeviceRecord, Fork, NewDevice, NewEnrollment, NewFork, RestoredDevice,
+    DbError, DeviceRecord, Fork, HeldDevice, NewDevice, NewEnrollment, NewFork, RestoredDevice,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use uuid::Uuid;
@@ -117,6 +117,51 @@ pub(crate) fn redeem_enrollment(
     if d.now >= expires_at {
         return Err(DbError::CodeExpired(expires_at).into());
     }
+    if let Some(proof) = &d.proof {
+        let held = tx
+            .prepare_cached(
+                "SELECT worker, team, token_hash, revoked_at FROM device WHERE id = ?1",
+            )?
+            .query_row([d.id.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .optional()?;
+        njia_server_database::check_reenrollment(
+            d.id,
+            held.as_ref().map(|(w, t, token, revoked)| HeldDevice {
+                worker: w,
+                team: t.as_deref(),
+                proof_matches: token == proof,
+                revoked: revoked.is_some(),
+            }),
+            (&worker, team.as_deref()),
+        )?;
+        tx.prepare_cached(
+            "UPDATE device SET token_hash = ?2, role = ?3, regions = ?4, label = coalesce(?5, label)
+              WHERE id = ?1",
+        )?
+        .execute(params![d.id.to_string(), d.token_hash, role, regions, d.label])?;
+    } else {
+        insert_device(&tx, d, (&worker, team.as_deref(), &role, &regions))?;
+    }
+    tx.prepare_cached("UPDATE enrollment SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1")?
+        .execute(params![code_hash, ts(d.now), d.id.to_string()])?;
+    let device = by_id(&tx, d.id)?.ok_or_else(|| Error::backend("enrolled device vanished"))?;
+    tx.commit()?;
+    Ok(device)
+}
+
+/// A new device row for a redeemed code (worker, team, role, regions as the code has them).
+fn insert_device(
+    tx: &rusqlite::Transaction<'_>,
+    d: &NewDevice,
+    (worker, team, role, regions): (&str, Option<&str>, &str, &str),
+) -> Result<()> {
     let inserted = tx
         .prepare_cached(
             "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at)
@@ -141,11 +186,7 @@ pub(crate) fn redeem_enrollment(
         }
         Err(err) => return Err(err.into()),
     }
-    tx.prepare_cached("UPDATE enrollment SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1")?
-        .execute(params![code_hash, ts(d.now), d.id.to_string()])?;
-    let device = by_id(&tx, d.id)?.ok_or_else(|| Error::backend("enrolled device vanished"))?;
-    tx.commit()?;
-    Ok(device)
+    Ok(())
 }
 
 pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<DeviceRecord>> {

@@ -43,6 +43,7 @@ async fn enrol(db: &SqliteDatabase, n: u32, worker: &str) -> njia_server_databas
             token_hash: format!("token-{n}"),
             label: None,
             now: t,
+            proof: None,
         },
     )
     .await

@@ -77,7 +77,7 @@ impl Store {
             (f, Some(v)) => Some(check_value(f, v)?),
         };
         // One transaction: the version read is the one the correction is filed against.
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = crate::write_tx(&self.conn)?;
         let version: i64 = tx
             .query_row(
                 "SELECT version FROM service WHERE id = ?1",

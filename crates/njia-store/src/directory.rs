@@ -138,7 +138,7 @@ struct Detail {
     source: Option<String>,
 }
 
-pub(crate) fn load_language_bits(conn: &Connection) -> Result<HashMap<String, u8>> {
+fn load_language_bits(conn: &Connection) -> Result<HashMap<String, u8>> {
     let mut stmt = conn.prepare("SELECT code, bit FROM language")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -180,10 +180,14 @@ pub(crate) enum Versions<'a> {
 
 /// Writes normalised services inside the caller's transaction: new ids inserted, known ids
 /// updated, identical rows (same content and, with server versions, same version) left alone.
-/// New languages get their bit in `bits`.
+/// New languages get the next free bit.
+///
+/// The language table is read here, inside the caller's write transaction, never from a
+/// copy kept by the connection: another connection to the file (the app's sync task beside
+/// the CLI) may have added languages since, and a stale copy would give a second language a
+/// bit already taken or insert a code that is already there.
 pub(crate) fn upsert_services(
     tx: &Transaction<'_>,
-    bits: &mut HashMap<String, u8>,
     services: &[Service],
     versions: Versions<'_>,
     now: &str,
@@ -208,6 +212,7 @@ pub(crate) fn upsert_services(
           WHERE id = ?1",
     )?;
     let mut new_language = tx.prepare_cached("INSERT INTO language(code, bit) VALUES (?1, ?2)")?;
+    let mut bits = load_language_bits(tx)?;
     for (n, s) in services.iter().enumerate() {
         let version = match versions {
             Versions::Bump => None,
@@ -346,15 +351,22 @@ impl Store {
     ) -> Result<ImportSummary> {
         let clean = normalize_all(services)?;
         let now = Utc::now().to_rfc3339();
-        let mut bits = self.language_bits.clone();
-        let tx = self.conn.transaction()?;
-        let summary = upsert_services(&tx, &mut bits, &clean, Versions::Bump, &now, &mut progress)?;
+        let tx = crate::write_tx(&self.conn)?;
+        let summary = upsert_services(&tx, &clean, Versions::Bump, &now, &mut progress)?;
         crate::places::refresh(&tx)?;
         tx.commit()?;
-        self.language_bits = bits;
         let total = clean.len() as u64;
         progress(total, total);
         Ok(summary)
+    }
+
+    /// The bit of `service.lang_mask` a language code has, if any service speaks it.
+    pub(crate) fn language_bit(&self, code: &str) -> Result<Option<u8>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT bit FROM language WHERE code = ?1")?
+            .query_row([code], |r| r.get(0))
+            .optional()?)
     }
 
     /// One service whole, as the directory holds it.

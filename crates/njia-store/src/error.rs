@@ -35,8 +35,9 @@ pub enum StoreError {
     },
     #[error("session {0} is voided; a voided session cannot be changed")]
     Voided(String),
-    /// A store that has synced belongs to its device id on that server for good.
-    #[error("this device has already synced with {server}, so it cannot be enrolled again: its records there belong to its device id. To enrol for another worker or server, start a new store (--db PATH) once everything here is synced")]
+    /// A store that has synced (or sent its log) belongs to its device id on that server
+    /// for good.
+    #[error("this device has already synced with {server}, so it cannot take another device id: its records there belong to its id. It can be enrolled again as itself with a code for the same worker; to enrol for another worker or server, start a new store (--db PATH) once everything here is synced")]
     AlreadySynced { server: String },
     #[error("the store's schema could not be upgraded: {0}")]
     Migration(#[from] rusqlite_migration::Error),

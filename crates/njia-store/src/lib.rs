@@ -27,12 +27,11 @@ mod schema;
 pub mod search;
 pub mod sync;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use njia_model::hlc::{Clock, Hlc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
 pub use error::StoreError;
@@ -51,8 +50,6 @@ pub struct Store {
     path: PathBuf,
     device_id: Uuid,
     clock: Clock,
-    /// Language code → bit in `service.lang_mask`, loaded once: the table is tiny.
-    language_bits: HashMap<String, u8>,
 }
 
 impl Store {
@@ -75,13 +72,11 @@ impl Store {
             .map(|s| s.parse::<Hlc>())
             .transpose()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let language_bits = directory::load_language_bits(&conn)?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
             device_id,
             clock: Clock::resume(device_id, last),
-            language_bits,
         })
     }
 
@@ -145,6 +140,36 @@ impl Store {
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         meta_set(&self.conn, key, value)
     }
+}
+
+/// Starts a write transaction that holds the file's write lock from its first statement.
+///
+/// The app's sync task and the CLI may write the same file at once. A deferred transaction
+/// that reads first (`max(idx)`, the clock, the language table) and writes later cannot take
+/// the write lock once another connection committed in between (SQLite answers "database is
+/// locked" at once, the busy timeout does not help); an immediate one waits for the lock
+/// (the busy timeout) and then reads what the other writer committed.
+pub(crate) fn write_tx(conn: &Connection) -> Result<Transaction<'_>> {
+    Ok(Transaction::new_unchecked(
+        conn,
+        TransactionBehavior::Immediate,
+    )?)
+}
+
+/// The device id the log is written under, read inside the write transaction: another
+/// connection to the file may have enrolled or forked since this one opened, and an
+/// operation appended under the old id would be refused by the server as another device's.
+fn current_device(tx: &Transaction<'_>, device_id: &mut Uuid, clock: &mut Clock) -> Result<Uuid> {
+    if let Some(stored) = meta_get(tx, "device_id")? {
+        let stored = Uuid::parse_str(&stored)
+            .map_err(|_| StoreError::Corrupt(format!("device id \"{stored}\" is not a UUID")))?;
+        if stored != *device_id {
+            let last = meta_get(tx, "hlc")?.and_then(|s| s.parse::<Hlc>().ok());
+            *device_id = stored;
+            *clock = Clock::resume(stored, last);
+        }
+    }
+    Ok(*device_id)
 }
 
 /// The next HLC stamp for a local write, persisted in `tx` with the write. A free function so

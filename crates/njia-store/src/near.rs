@@ -95,9 +95,11 @@ impl Store {
         let mut languages = Vec::new();
         for l in &f.languages {
             let l = parse_language(l).map_err(|m| ValidationError::new("language", m))?;
-            if let Some(bit) = self.language_bits.get(&l) {
+            // Read in the query's snapshot, not from a copy: another connection (the sync
+            // task) may have added the language since this one opened.
+            if let Some(bit) = self.language_bit(&l)? {
                 lang_mask |= 1i64 << bit;
-                exact |= *bit == SHARED_LANGUAGE_BIT;
+                exact |= bit == SHARED_LANGUAGE_BIT;
             }
             languages.push(l);
         }

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::oplog::append;
-use crate::{stamp, Result, Store, StoreError};
+use crate::{current_device, stamp, write_tx, Result, Store, StoreError};
 
 /// Longest reason accepted for voiding a session.
 pub const MAX_VOID_REASON_LEN: usize = 500;
@@ -84,9 +84,9 @@ impl Store {
         }
         self.check_referred_services(&input.referrals)?;
         let id = Uuid::now_v7();
-        let device = self.device_id;
         let now = Utc::now().to_rfc3339();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&self.conn)?;
+        let device = current_device(&tx, &mut self.device_id, &mut self.clock)?;
         let hlc = stamp(&mut self.clock, &tx)?;
         let fields = input.fields();
         let mut doc = Map::new();
@@ -137,9 +137,9 @@ impl Store {
             }
         }
         self.check_referred_services(&input.referrals)?;
-        let device = self.device_id;
         let now = Utc::now().to_rfc3339();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&self.conn)?;
+        let device = current_device(&tx, &mut self.device_id, &mut self.clock)?;
         let mut rec = load(&tx, "outreach_session", uuid)?
             .ok_or_else(|| StoreError::SessionNotFound(uuid.to_string()))?;
         if status_of(&rec.doc) == "voided" {
@@ -211,9 +211,9 @@ impl Store {
             )
             .into());
         }
-        let device = self.device_id;
         let now = Utc::now().to_rfc3339();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&self.conn)?;
+        let device = current_device(&tx, &mut self.device_id, &mut self.clock)?;
         let mut rec = load(&tx, "outreach_session", uuid)?
             .ok_or_else(|| StoreError::SessionNotFound(uuid.to_string()))?;
         if status_of(&rec.doc) == "voided" {
@@ -345,9 +345,9 @@ impl Store {
             )
             .into());
         }
-        let device = self.device_id;
         let now = Utc::now().to_rfc3339();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&self.conn)?;
+        let device = current_device(&tx, &mut self.device_id, &mut self.clock)?;
         let mut rec = load(&tx, "referral", uuid)?
             .ok_or_else(|| StoreError::ReferralNotFound(uuid.to_string()))?;
         let mut fields = Map::new();

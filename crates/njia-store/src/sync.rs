@@ -60,8 +60,9 @@ mod key {
     pub const CLOCK_OFFSET: &str = "clock_offset_ms";
     /// The id of a fork asked for and not yet answered: asked again with the same id.
     pub const PENDING_FORK: &str = "pending_fork";
-    /// Set by the first response ever applied: from then on the device's id is known to a
-    /// server and the store refuses to be enrolled again.
+    /// Set before the first request that carries operations, and by the first response
+    /// applied: from then on the device's id and operations may be on a server, so the
+    /// store never takes another id (it enrols again only as itself).
     pub const SYNCED_WITH: &str = "synced_with";
     pub const LAST_SYNC: &str = "last_sync";
     pub const LAST_ATTEMPT: &str = "last_attempt";
@@ -207,6 +208,9 @@ pub struct PageApplied {
     pub ops_rewound: i64,
     /// Services removed because a re-read of a restored server's feed did not bring them.
     pub services_reconciled: u64,
+    /// Another sync of this store moved its cursor while this answer was on its way: only
+    /// its acknowledgements were applied ([`Store::apply_sync_answer`]).
+    pub stale: bool,
 }
 
 fn now_text() -> String {
@@ -241,9 +245,10 @@ impl Store {
         }))
     }
 
-    /// Refuses with [`StoreError::AlreadySynced`] when this store has ever synced: its
-    /// device id is then known to a server, its records there belong to it, and enrolling
-    /// again would give it a second identity. Check this before spending a one-time code.
+    /// Refuses with [`StoreError::AlreadySynced`] when this store may no longer take a new
+    /// device id: it has synced, or sent operations whose answer it may not have received.
+    /// Its id may then be known to a server and its records there belong to it. Such a
+    /// store enrols again only as itself ([`Store::reenrollment`]).
     pub fn check_can_enroll(&self) -> Result<()> {
         if let Some(server) = meta_get(&self.conn, key::SYNCED_WITH)? {
             return Err(StoreError::AlreadySynced { server });
@@ -251,19 +256,50 @@ impl Store {
         Ok(())
     }
 
+    /// How this store asks to be enrolled: `None` for a new identity (nothing left it yet,
+    /// so its log can be rewritten to the id the server chooses), or its device id and
+    /// token, with which the server enrols it again as the same device — what a CHW
+    /// expects of a phone given a new code after a failed or lost first sync: same phone,
+    /// same records. A store that may have sent its log but holds no token to prove it is
+    /// refused ([`StoreError::AlreadySynced`]).
+    pub fn reenrollment(&self) -> Result<Option<(Uuid, String)>> {
+        let Some(server) = meta_get(&self.conn, key::SYNCED_WITH)? else {
+            return Ok(None);
+        };
+        match meta_get(&self.conn, key::TOKEN)? {
+            Some(token) => Ok(Some((self.device_id, token))),
+            None => Err(StoreError::AlreadySynced { server }),
+        }
+    }
+
+    /// Records, before a request that carries operations is sent, that this store's log
+    /// may leave the device for `server`: if the answer is lost, the server may hold the
+    /// operations under this device id, so the id must never be rewritten
+    /// ([`Store::enroll`]).
+    pub fn record_log_may_have_left(&self, server: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+            [key::SYNCED_WITH, server],
+        )?;
+        Ok(())
+    }
+
     /// Records the server's answer to an enrolment: the server address (normalised by the
     /// caller), the token and who the device works for, all in the encrypted store.
     ///
-    /// Nothing has left a device that never synced, so its operation log and sessions are
-    /// rewritten from the local device id to the one the server chose (clock stamps
-    /// included), in one transaction. A store that has synced refuses
-    /// ([`StoreError::AlreadySynced`]).
+    /// Nothing has left a device that never sent its log, so its operation log and
+    /// sessions are rewritten from the local device id to the one the server chose (clock
+    /// stamps included), in one transaction. A store whose log may have left keeps its id
+    /// and log: it takes only an answer for its own id (an enrolment again,
+    /// [`Store::reenrollment`]) and refuses any other ([`StoreError::AlreadySynced`]).
     pub fn enroll(&mut self, server: &str, e: &EnrollResponse) -> Result<Enrollment> {
-        let old = self.device_id;
+        let tx = crate::write_tx(&self.conn)?;
+        let old = crate::current_device(&tx, &mut self.device_id, &mut self.clock)?;
         let new = e.device_id;
-        let tx = self.conn.transaction()?;
         if let Some(server) = meta_get(&tx, key::SYNCED_WITH)? {
-            return Err(StoreError::AlreadySynced { server });
+            if new != old {
+                return Err(StoreError::AlreadySynced { server });
+            }
         }
         let mut clock_text = meta_get(&tx, "hlc")?;
         if old != new {
@@ -360,7 +396,7 @@ impl Store {
     /// `last_error`.
     pub fn record_sync_end(&self, at: DateTime<Utc>, end: SyncEnd<'_>) -> Result<bool> {
         let at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = crate::write_tx(&self.conn)?;
         meta_set(&tx, key::LAST_ATTEMPT, &at)?;
         let pending = status_in(&tx)?.pending;
         let pending_corrections: i64 =
@@ -399,9 +435,32 @@ impl Store {
     /// rebuilt. A cut before the commit leaves the store as it was;
     /// applying the same response twice equals applying it once.
     pub fn apply_sync_page(&mut self, resp: &SyncResponse) -> Result<PageApplied> {
+        self.apply_page(None, resp)
+    }
+
+    /// [`Store::apply_sync_page`] for the answer to a request sent with `cursor` and
+    /// `cursor_tag`, as the sync engine calls it. Two syncs of one store may run at once (the
+    /// app's background task and `njia sync`): when the store's cursor is no longer the one
+    /// the request carried, the other sync applied a page of the feed meanwhile, and this
+    /// page may be older than what the store holds now. Its acknowledgements and refusals
+    /// are still applied (they only ever move forward); its feed part is dropped, the cursor
+    /// stays, and [`PageApplied::stale`] says to ask again from the store's cursor.
+    pub fn apply_sync_answer(
+        &mut self,
+        cursor: i64,
+        cursor_tag: Option<&str>,
+        resp: &SyncResponse,
+    ) -> Result<PageApplied> {
+        self.apply_page(Some((cursor, cursor_tag)), resp)
+    }
+
+    fn apply_page(
+        &mut self,
+        sent: Option<(i64, Option<&str>)>,
+        resp: &SyncResponse,
+    ) -> Result<PageApplied> {
         let mut out = PageApplied::default();
         let now = now_text();
-        let me = self.device_id;
         // Services first, outside the transaction: pure validation, nothing written.
         let mut services = Vec::with_capacity(resp.changes.services.len());
         let mut versions = Vec::with_capacity(resp.changes.services.len());
@@ -422,15 +481,34 @@ impl Store {
                 }
             }
         }
-        let mut bits = self.language_bits.clone();
         let mut clock = self.clock;
         // Immediate: the patches below read the directory, and the writes that follow must
         // not find another writer slipped in between.
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         failpoint!("store::apply::begin");
+        let me = crate::current_device(&tx, &mut self.device_id, &mut clock)?;
+        if let Some((cursor, tag)) = sent {
+            let held = meta_get(&tx, key::CURSOR)?
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0);
+            let held_tag = meta_get(&tx, key::CURSOR_TAG)?;
+            out.stale = held != cursor || held_tag.as_deref() != tag;
+        }
+        if out.stale {
+            tracing::info!(
+                "another sync of this store moved its cursor meanwhile: the feed part of this answer is dropped"
+            );
+            services.clear();
+            versions.clear();
+        }
+        let patches = if out.stale {
+            &[][..]
+        } else {
+            &resp.changes.patches[..]
+        };
         // Patches: the device's copy of each service with the changed fields applied, read
         // inside the transaction so the copy cannot change under them.
-        for p in &resp.changes.patches {
+        for p in patches {
             if !seen.insert(p.id.clone()) {
                 tracing::warn!(id = %p.id, "the server sent a service twice in one page; kept the first");
                 out.services_skipped += 1;
@@ -496,7 +574,6 @@ impl Store {
         }
         let summary = upsert_services(
             &tx,
-            &mut bits,
             &services,
             Versions::Set(&versions),
             &now,
@@ -504,15 +581,20 @@ impl Store {
         )?;
         out.services_upserted = summary.inserted + summary.updated;
         out.services_unchanged = summary.unchanged;
+        let (removed, ops) = if out.stale {
+            (&[][..], &[][..])
+        } else {
+            (&resp.changes.removed[..], &resp.changes.ops[..])
+        };
         {
             let mut remove = tx.prepare_cached("DELETE FROM service WHERE id = ?1")?;
-            for id in &resp.changes.removed {
+            for id in removed {
                 out.services_removed += remove.execute([id])? as u64;
             }
         }
         failpoint!("store::apply::after_services");
         let mut observed = false;
-        for op in &resp.changes.ops {
+        for op in ops {
             if op.device_id == me {
                 // This device's own operation: already applied when it was written.
                 continue;
@@ -543,19 +625,21 @@ impl Store {
             [],
             |r| r.get::<_, i64>(0),
         )? as u64;
-        meta_set(&tx, key::CURSOR, &resp.cursor.to_string())?;
-        match &resp.cursor_tag {
-            Some(tag) => meta_set(&tx, key::CURSOR_TAG, tag)?,
-            None => {
-                tx.execute("DELETE FROM meta WHERE key = ?1", [key::CURSOR_TAG])?;
+        if !out.stale {
+            meta_set(&tx, key::CURSOR, &resp.cursor.to_string())?;
+            match &resp.cursor_tag {
+                Some(tag) => meta_set(&tx, key::CURSOR_TAG, tag)?,
+                None => {
+                    tx.execute("DELETE FROM meta WHERE key = ?1", [key::CURSOR_TAG])?;
+                }
             }
+            out.services_reconciled = reconcile(&tx, resp)?;
         }
-        out.services_reconciled = reconcile(&tx, resp)?;
         if meta_get(&tx, key::SYNCED_WITH)?.is_none() {
             let server = meta_get(&tx, key::SERVER)?.unwrap_or_else(|| "a server".into());
             meta_set(&tx, key::SYNCED_WITH, &server)?;
         }
-        if !resp.more {
+        if !resp.more && !out.stale {
             // The round's last page: rebuild the places once, not after every page of a
             // first sync (a read rebuilds them if the round is cut before this).
             crate::places::refresh(&tx)?;
@@ -563,7 +647,6 @@ impl Store {
         failpoint!("store::apply::before_commit");
         tx.commit()?;
         failpoint!("store::apply::after_commit");
-        self.language_bits = bits;
         self.clock = clock;
         Ok(out)
     }
@@ -606,7 +689,7 @@ impl Store {
             .optional()?)
     }
 
-    /// Re-reads what a `Store` keeps in memory — device id, clock, language bits — after
+    /// Re-reads what a `Store` keeps in memory — device id, clock — after
     /// another connection to the same file (the app's sync task) enrolled or synced.
     pub fn reload(&mut self) -> Result<()> {
         let device_id = meta_get(&self.conn, "device_id")?
@@ -618,7 +701,6 @@ impl Store {
             .map(|s| s.parse::<Hlc>())
             .transpose()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.language_bits = crate::directory::load_language_bits(&self.conn)?;
         self.device_id = device_id;
         self.clock = Clock::resume(device_id, last);
         Ok(())
@@ -637,7 +719,7 @@ impl Store {
     /// are not doubled). Operations the server lost are sent again when it says how far it
     /// holds the log ([`Store::apply_sync_page`]).
     pub fn reset_history(&self) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = crate::write_tx(&self.conn)?;
         meta_set(&tx, key::CURSOR, "0")?;
         tx.execute("DELETE FROM meta WHERE key = ?1", [key::CURSOR_TAG])?;
         tx.execute(
@@ -672,7 +754,7 @@ impl Store {
     pub fn fork(&mut self, e: &ForkResponse) -> Result<Enrollment> {
         let new = e.device_id;
         let base = e.base_idx.max(0);
-        let tx = self.conn.transaction()?;
+        let tx = crate::write_tx(&self.conn)?;
         let tail: Vec<(i64, String, String, String, String)> = tx
             .prepare("SELECT idx, device_id, hlc, kind, entity_id FROM op_log WHERE idx > ?1")?
             .query_map([base], |r| {

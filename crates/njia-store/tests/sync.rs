@@ -766,7 +766,7 @@ fn a_store_that_synced_refuses_to_be_enrolled_again() {
     let text = err.to_string();
     assert!(
         text.contains("already synced with https://njia.example.org")
-            && text.contains("cannot be enrolled again"),
+            && text.contains("cannot take another device id"),
         "{text}"
     );
     let err = store
@@ -783,6 +783,66 @@ fn a_store_that_synced_refuses_to_be_enrolled_again() {
     );
     drop(store);
     assert!(open(&dir, "chw.db").check_can_enroll().is_err(), "for good");
+}
+
+/// The first sync's answer was lost: the store recorded before sending that its log may
+/// have left, so enrolling it again with a new code keeps its id and log (the server
+/// re-issues a token for the same device) and an answer for another id is refused.
+#[test]
+fn a_store_whose_log_may_have_left_enrols_again_only_as_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir, "chw.db");
+    store
+        .import_services(
+            &[service("svc-1", "Eastleigh Health Centre", 1).service],
+            |_, _| {},
+        )
+        .unwrap();
+    let id = Uuid::now_v7();
+    store
+        .enroll("https://njia.example.org", &enroll_response(id))
+        .unwrap();
+    store
+        .add_session(input(&session_json("Eastleigh market", "svc-1")))
+        .unwrap();
+    assert_eq!(store.reenrollment().unwrap(), None, "nothing left it yet");
+    let before = ops_of(&store);
+
+    store
+        .record_log_may_have_left("https://njia.example.org")
+        .unwrap();
+    assert!(matches!(
+        store.check_can_enroll(),
+        Err(StoreError::AlreadySynced { .. })
+    ));
+    assert_eq!(
+        store.reenrollment().unwrap(),
+        Some((id, "secret-token-of-the-device-0123456789".to_string()))
+    );
+    let err = store
+        .enroll("https://njia.example.org", &enroll_response(Uuid::now_v7()))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::AlreadySynced { .. }));
+    assert_eq!(
+        ops_of(&store),
+        before,
+        "a refused enrolment changes nothing"
+    );
+
+    let mut again = enroll_response(id);
+    again.token = "the-new-token-of-the-same-device-0123".into();
+    again.role = Role::Supervisor;
+    let e = store.enroll("https://njia.example.org", &again).unwrap();
+    assert_eq!((e.device_id, e.role), (id, Role::Supervisor));
+    assert_eq!(e.token, "the-new-token-of-the-same-device-0123");
+    assert_eq!(ops_of(&store), before, "the log is kept as it was sent");
+    drop(store);
+    let reopened = open(&dir, "chw.db");
+    assert_eq!(reopened.device_id(), id);
+    assert_eq!(
+        reopened.enrollment().unwrap().unwrap().token,
+        "the-new-token-of-the-same-device-0123"
+    );
 }
 
 fn status_without_times(s: SyncStatus) -> (Option<String>, i64, i64, bool, bool) {

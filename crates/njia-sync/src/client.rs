@@ -226,9 +226,12 @@ impl SyncClient {
     }
 
     /// Trades a one-time code from the office for this device's identity and token, and
-    /// records them in the store. The store is checked first, so a store that has already
-    /// synced refuses before the code is spent. The request is not retried once sent (a
-    /// code works once); only a failure to connect is retried.
+    /// records them in the store. A store whose log may be on a server (it synced, or sent
+    /// operations whose answer was lost) enrols again as itself: the request carries its
+    /// device id and token, the server re-issues a token for that same device only for a
+    /// code of the same worker (it refuses in words, the code unspent, otherwise), and the
+    /// store keeps its id and log. The request is not retried once sent (a code works
+    /// once); only a failure to connect is retried.
     pub async fn enroll(
         &self,
         store: &mut Store,
@@ -237,7 +240,7 @@ impl SyncClient {
         label: Option<&str>,
     ) -> Result<Enrollment, SyncError> {
         let server = normalize_server(server)?;
-        store.check_can_enroll()?;
+        let again = store.reenrollment()?;
         let code = code.trim();
         if code.is_empty() {
             return Err(SyncError::EnrollRefused {
@@ -252,6 +255,8 @@ impl SyncClient {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
                 .map(String::from),
+            device_id: again.as_ref().map(|(id, _)| *id),
+            device_token: again.as_ref().map(|(_, token)| token.clone()),
         };
         let mut report = SyncReport::default();
         let mut attempt = 0;
@@ -285,6 +290,17 @@ impl SyncClient {
         }
         let response: EnrollResponse =
             codec::decode(&answer.body, answer.zstd).map_err(|e| protocol(&url, &e))?;
+        if let Some((id, _)) = again {
+            if response.device_id != id {
+                return Err(SyncError::Protocol {
+                    url,
+                    message: format!(
+                        "asked to enrol device {id} again, it answered for device {}",
+                        response.device_id
+                    ),
+                });
+            }
+        }
         Ok(store.enroll(&server, &response)?)
     }
 
@@ -380,6 +396,11 @@ impl SyncClient {
             };
             let (body, _) = codec::encode(&request).map_err(|e| protocol(&url, &e))?;
             drop(request);
+            if sent_ops > 0 {
+                // Before the operations leave: an answer lost on the way must not let the
+                // store take another id for operations the server may hold under this one.
+                store.record_log_may_have_left(&server)?;
+            }
             failpoint!("sync::before_request");
             let req = self
                 .http
@@ -433,12 +454,25 @@ impl SyncClient {
                     report.clock_offset_ms =
                         Some((resp.server_time - Utc::now()).num_milliseconds());
                     failpoint!("sync::after_response");
-                    let applied = store.apply_sync_page(&resp)?;
+                    let applied = store.apply_sync_answer(cursor, cursor_tag.as_deref(), &resp)?;
                     failpoint!("sync::after_apply");
                     if let Some(offset) = report.clock_offset_ms {
                         store.record_clock_offset(offset)?;
                     }
                     report.server_time = Some(resp.server_time);
+                    if applied.stale {
+                        // Another sync of this store applied a page meanwhile: ask again from
+                        // where it left the store.
+                        after = resp.acked_idx;
+                        cursor = store.sync_cursor()?;
+                        cursor_tag = store.sync_cursor_tag()?;
+                        report.cursor = cursor;
+                        report.ops_pushed += applied.ops_acked;
+                        report.ops_resent += applied.ops_rewound;
+                        report.corrections_sent += applied.corrections_acked;
+                        stalls = 0;
+                        continue;
+                    }
                     report.ops_resent += applied.ops_rewound;
                     report.services_reconciled += applied.services_reconciled;
                     cursor_tag.clone_from(&resp.cursor_tag);

@@ -681,9 +681,10 @@ async fn a_spent_enrolment_code_is_refused_in_words_and_enrols_nothing() {
     );
 }
 
+/// A store that synced enrols again as itself: the request carries its device id and token,
+/// and an answer for another device is refused, storing nothing.
 #[tokio::test]
-async fn a_store_that_synced_refuses_enrolment_before_spending_the_code() {
-    let server = Playback::start(vec![api_error(500, "internal", "must not be asked", None)]).await;
+async fn a_store_that_synced_enrols_again_only_as_itself() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = enrolled_store(&dir, "https://njia.example.org", 0);
     store
@@ -700,18 +701,40 @@ async fn a_store_that_synced_refuses_enrolment_before_spending_the_code() {
             server_time: server_time(),
         })
         .unwrap();
+    let me = store.device_id();
+    let other = EnrollResponse {
+        device_id: Uuid::now_v7(),
+        token: "a-token-for-another-device".into(),
+        worker: "Amina".into(),
+        team: None,
+        role: Role::Worker,
+        regions: vec!["KE".into()],
+        server_time: server_time(),
+    };
+    let server = Playback::start(vec![Reply::Answer(
+        200,
+        vec![("Content-Type", "application/json".into())],
+        serde_json::to_vec(&other).unwrap(),
+    )])
+    .await;
     let err = SyncClient::new()
         .unwrap()
         .enroll(&mut store, &server.url, "K7QM-3XPA-9D", None)
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "already_synced");
+    assert_eq!(err.kind(), "protocol", "{err}");
     assert!(
-        err.to_string().contains("cannot be enrolled again"),
+        err.to_string()
+            .contains(&format!("asked to enrol device {me} again")),
         "{err}"
     );
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(server.received().is_empty(), "the code was not sent");
+    let body: serde_json::Value = serde_json::from_slice(&server.received()[0].body).unwrap();
+    assert_eq!(
+        body,
+        json!({"code": "K7QM-3XPA-9D", "device_id": me.to_string(), "device_token": TOKEN})
+    );
+    assert_eq!(store.device_id(), me);
+    assert_eq!(store.enrollment().unwrap().unwrap().token, TOKEN);
 }
 
 /// The app runs a sync on a tokio task: the future must be `Send`.

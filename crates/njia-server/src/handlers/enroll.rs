@@ -13,7 +13,7 @@ use crate::handlers::ApiJson;
 use crate::AppState;
 
 #[utoipa::path(post, path = "/api/v1/enroll", tag = "devices",
-    request_body(content = Object, description = "EnrollRequest: {code, device_label?}"),
+    request_body(content = Object, description = "EnrollRequest: {code, device_label?, device_id?, device_token?} (the last two together: enrol again as that device)"),
     responses(
         (status = 200, description = "EnrollResponse: device id, token (shown once), worker, team, role, regions", body = Object),
         (status = 401, description = "Unknown code", body = Object),
@@ -38,6 +38,18 @@ pub async fn enroll<D: Database>(
             "the device label is longer than 100 characters",
         ));
     }
+    // A store whose operations may already be here enrols again as the device it is,
+    // proving it with the token it holds.
+    let (id, proof) = match (req.device_id, req.device_token.as_deref().map(str::trim)) {
+        (None, None) => (Uuid::now_v7(), None),
+        (Some(id), Some(token)) if !token.is_empty() => (id, Some(hash(token))),
+        _ => {
+            return Err(HttpError::invalid(
+                "to enrol again as the same device, give both device_id and device_token",
+            ))
+        }
+    };
+    let again = proof.is_some();
     let token = new_token();
     let now = Utc::now();
     let device = state
@@ -45,14 +57,15 @@ pub async fn enroll<D: Database>(
         .redeem_enrollment(
             &hash(&code),
             NewDevice {
-                id: Uuid::now_v7(),
+                id,
                 token_hash: hash(&token),
                 label,
                 now,
+                proof,
             },
         )
         .await?;
-    tracing::info!(device = %device.id, worker = %device.worker, "device enrolled");
+    tracing::info!(device = %device.id, worker = %device.worker, again, "device enrolled");
     Ok(Json(EnrollResponse {
         device_id: device.id,
         token,
