@@ -84,6 +84,7 @@ async fn enrol(
                 id: Uuid::now_v7(),
                 token_hash: format!("token-{n}"),
                 label: None,
+                proof: None,
                 now,
             },
         )
