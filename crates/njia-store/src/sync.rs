@@ -331,16 +331,14 @@ impl Store {
         }
         let enrolled_at = now_text();
         meta_set(&tx, key::SERVER, server)?;
-        meta_set(&tx, key::TOKEN, &e.token)?;
-        meta_set(&tx, key::WORKER, &e.worker)?;
-        match &e.team {
-            Some(t) => meta_set(&tx, key::TEAM, t)?,
-            None => {
-                tx.execute("DELETE FROM meta WHERE key = ?1", [key::TEAM])?;
-            }
-        }
-        meta_set(&tx, key::ROLE, e.role.as_str())?;
-        meta_set(&tx, key::REGIONS, &to_json(&e.regions)?)?;
+        write_identity(
+            &tx,
+            &e.token,
+            &e.worker,
+            e.team.as_deref(),
+            e.role,
+            &e.regions,
+        )?;
         meta_set(&tx, key::ENROLLED_AT, &enrolled_at)?;
         tx.commit()?;
         let last = clock_text
@@ -797,16 +795,14 @@ impl Store {
             meta_set(&tx, "hlc", c)?;
         }
         meta_set(&tx, "device_id", &new.to_string())?;
-        meta_set(&tx, key::TOKEN, &e.token)?;
-        meta_set(&tx, key::WORKER, &e.worker)?;
-        match &e.team {
-            Some(t) => meta_set(&tx, key::TEAM, t)?,
-            None => {
-                tx.execute("DELETE FROM meta WHERE key = ?1", [key::TEAM])?;
-            }
-        }
-        meta_set(&tx, key::ROLE, e.role.as_str())?;
-        meta_set(&tx, key::REGIONS, &to_json(&e.regions)?)?;
+        write_identity(
+            &tx,
+            &e.token,
+            &e.worker,
+            e.team.as_deref(),
+            e.role,
+            &e.regions,
+        )?;
         tx.execute("DELETE FROM meta WHERE key = ?1", [key::PENDING_FORK])?;
         tx.commit()?;
         let last = clock_text
@@ -942,6 +938,28 @@ fn undo_refused(tx: &Transaction<'_>, idx: i64, now: &str) -> Result<()> {
     rec.doc = doc;
     rec.clocks = clocks;
     save(tx, table, id, &rec, now)
+}
+
+/// Who the server says this device is, as enrolment and a fork write it.
+fn write_identity(
+    tx: &Transaction<'_>,
+    token: &str,
+    worker: &str,
+    team: Option<&str>,
+    role: Role,
+    regions: &[String],
+) -> Result<()> {
+    meta_set(tx, key::TOKEN, token)?;
+    meta_set(tx, key::WORKER, worker)?;
+    match team {
+        Some(t) => meta_set(tx, key::TEAM, t)?,
+        None => {
+            tx.execute("DELETE FROM meta WHERE key = ?1", [key::TEAM])?;
+        }
+    }
+    meta_set(tx, key::ROLE, role.as_str())?;
+    meta_set(tx, key::REGIONS, &to_json(&regions)?)?;
+    Ok(())
 }
 
 fn refusal_json(code: &str, reason: &str, at: &str) -> String {
