@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use chrono::{Duration, Utc};
 use njia_e2e::restore::on_postgresql_mut;
-use njia_e2e::{bin, on_postgresql, Device, Run, Server};
+use njia_e2e::{on_postgresql, Device, Run, Server};
 use serde_json::{json, Value};
 
 fn session(place: &str, count: i64) -> Value {
@@ -261,35 +261,7 @@ fn faked(d: &Device, offset: &str, args: &[&str], stdin: Option<&str>) -> Option
         eprintln!("skipped: faketime is not installed");
         return None;
     }
-    let mut child = Command::new("faketime")
-        .args(["-f", offset])
-        .arg(bin("njia"))
-        .arg("--db")
-        .arg(d.db())
-        .args(args)
-        .env("NJIA_PASSPHRASE", &d.passphrase)
-        .env_remove("NJIA_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn faketime njia");
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().expect("wait njia");
-    Some(Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    })
+    Some(d.run_wrapped(&["faketime", "-f", offset], args, stdin, &d.passphrase))
 }
 
 #[test]

@@ -404,7 +404,26 @@ impl Device {
 
     /// Runs `njia --db <store> args…`, with `stdin` fed in, within [`timeout`].
     pub fn run_with(&self, args: &[&str], stdin: Option<&str>, passphrase: &str) -> Run {
-        let mut cmd = Command::new(bin("njia"));
+        self.run_wrapped(&[], args, stdin, passphrase)
+    }
+
+    /// Runs `njia` under a wrapper program (`wrapper[0]`, with its own arguments before
+    /// `njia`), such as `faketime -f +1095d` for a phone whose clock is wrong.
+    pub fn run_wrapped(
+        &self,
+        wrapper: &[&str],
+        args: &[&str],
+        stdin: Option<&str>,
+        passphrase: &str,
+    ) -> Run {
+        let mut cmd = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut c = Command::new(program);
+                c.args(rest).arg(bin("njia"));
+                c
+            }
+            None => Command::new(bin("njia")),
+        };
         cmd.arg("--db")
             .arg(self.db())
             .args(args)

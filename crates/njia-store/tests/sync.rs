@@ -388,15 +388,19 @@ fn remote_edits_merge_field_by_field_with_local_ones_by_hlc() {
     assert_eq!(chw.session(&id).unwrap(), merged);
 }
 
-#[test]
-fn a_remote_stamp_a_little_ahead_is_observed_so_later_local_edits_win() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut chw = field_store(&dir, "chw.db");
-    let mut supervisor = field_store(&dir, "supervisor.db");
+/// A CHW's session, and the supervisor's edit of its notes as the CHW's device receives it,
+/// stamped by a tablet whose clock is `ahead` fast (the edit's operation is returned, not yet
+/// applied on the CHW's store).
+fn supervisor_edit_from_a_fast_clock(
+    dir: &tempfile::TempDir,
+    notes: &str,
+    ahead: Duration,
+) -> (Store, String, Operation) {
+    let mut chw = field_store(dir, "chw.db");
+    let mut supervisor = field_store(dir, "supervisor.db");
     let s = chw
         .add_session(input(&session_json("Eastleigh market", "svc-1")))
         .unwrap();
-    let id = s.id.to_string();
     supervisor
         .apply_sync_page(&page(
             0,
@@ -408,22 +412,38 @@ fn a_remote_stamp_a_little_ahead_is_observed_so_later_local_edits_win() {
             false,
         ))
         .unwrap();
+    let id = s.id.to_string();
     let mut sv = serde_json::to_value(supervisor.session(&id).unwrap()).unwrap();
-    sv["notes"] = json!("from a tablet whose clock is two hours fast");
+    sv["notes"] = json!(notes);
     supervisor.edit_session(&id, input(&sv)).unwrap();
     let mut op = ops_of(&supervisor).remove(0);
-    op.hlc.wall_ms += Duration::hours(2).num_milliseconds() as u64;
+    op.hlc.wall_ms += ahead.num_milliseconds() as u64;
+    (chw, id, op)
+}
 
-    chw.apply_sync_page(&page(
-        2,
-        6,
-        Changes {
-            ops: vec![op.clone()],
-            ..Changes::default()
-        },
-        false,
-    ))
-    .unwrap();
+fn receive(store: &mut Store, op: &Operation) {
+    store
+        .apply_sync_page(&page(
+            2,
+            6,
+            Changes {
+                ops: vec![op.clone()],
+                ..Changes::default()
+            },
+            false,
+        ))
+        .unwrap();
+}
+
+#[test]
+fn a_remote_stamp_a_little_ahead_is_observed_so_later_local_edits_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut chw, id, op) = supervisor_edit_from_a_fast_clock(
+        &dir,
+        "from a tablet whose clock is two hours fast",
+        Duration::hours(2),
+    );
+    receive(&mut chw, &op);
     assert_eq!(
         chw.session(&id).unwrap().notes,
         "from a tablet whose clock is two hours fast"
@@ -456,38 +476,12 @@ fn a_remote_stamp_a_little_ahead_is_observed_so_later_local_edits_win() {
 #[test]
 fn a_remote_stamp_years_ahead_is_not_taken_and_does_not_drag_the_clock() {
     let dir = tempfile::tempdir().unwrap();
-    let mut chw = field_store(&dir, "chw.db");
-    let mut supervisor = field_store(&dir, "supervisor.db");
-    let s = chw
-        .add_session(input(&session_json("Eastleigh market", "svc-1")))
-        .unwrap();
-    let id = s.id.to_string();
-    supervisor
-        .apply_sync_page(&page(
-            0,
-            5,
-            Changes {
-                ops: ops_of(&chw),
-                ..Changes::default()
-            },
-            false,
-        ))
-        .unwrap();
-    let mut sv = serde_json::to_value(supervisor.session(&id).unwrap()).unwrap();
-    sv["notes"] = json!("from a tablet whose clock says 2031");
-    supervisor.edit_session(&id, input(&sv)).unwrap();
-    let mut op = ops_of(&supervisor).remove(0);
-    op.hlc.wall_ms += Duration::days(5 * 365).num_milliseconds() as u64;
-    chw.apply_sync_page(&page(
-        2,
-        6,
-        Changes {
-            ops: vec![op.clone()],
-            ..Changes::default()
-        },
-        false,
-    ))
-    .unwrap();
+    let (mut chw, id, op) = supervisor_edit_from_a_fast_clock(
+        &dir,
+        "from a tablet whose clock says 2031",
+        Duration::days(5 * 365),
+    );
+    receive(&mut chw, &op);
     assert_eq!(chw.session(&id).unwrap().notes, "");
     let mut v = serde_json::to_value(chw.session(&id).unwrap()).unwrap();
     v["notes"] = json!("the CHW's edit");
