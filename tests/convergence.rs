@@ -98,6 +98,7 @@ async fn enrol(
             &EnrollResponse {
                 device_id: device.id,
                 token: format!("token-{n}"),
+                worker_id: Some(device.worker_id),
                 worker: worker.into(),
                 team: Some("team".into()),
                 role,

@@ -76,6 +76,9 @@ pub struct EnrollRequest {
 pub struct EnrollResponse {
     pub device_id: Uuid,
     pub token: String,
+    /// The worker the device belongs to (absent from servers older than protocol 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_id: Option<Uuid>,
     pub worker: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
@@ -300,6 +303,8 @@ pub struct ForkResponse {
     /// Operations up to here stay the old device's (the server holds them as they are on
     /// the device); later ones are the new device's, and the server holds none of them yet.
     pub base_idx: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_id: Option<Uuid>,
     pub worker: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,

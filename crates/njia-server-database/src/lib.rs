@@ -27,6 +27,7 @@ pub mod conflicts;
 pub mod delta;
 pub mod merge;
 mod office;
+pub mod workers;
 #[cfg(feature = "testsuite")]
 pub mod testsuite;
 
@@ -62,6 +63,9 @@ pub type DbResult<T> = Result<T, DbError>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeviceRecord {
     pub id: Uuid,
+    /// The worker it belongs to: what its ownership and visibility key on.
+    pub worker_id: Uuid,
+    /// The worker's name and team, for people reading lists.
     pub worker: String,
     pub team: Option<String>,
     pub role: Role,
@@ -129,8 +133,9 @@ pub struct Fork {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEnrollment {
     pub code_hash: String,
-    pub worker: String,
-    pub team: Option<String>,
+    /// The worker (held: see [`Database::choose_worker`]) the device will belong to; the
+    /// device takes the worker's name and team as they are when the code is redeemed.
+    pub worker_id: Uuid,
     pub role: Role,
     pub regions: Vec<String>,
     pub created_at: DateTime<Utc>,
@@ -153,20 +158,21 @@ pub struct NewDevice {
 /// A device as a re-enrolment finds it stored ([`check_reenrollment`]).
 #[derive(Debug, Clone, Copy)]
 pub struct HeldDevice<'a> {
+    pub worker_id: Uuid,
+    /// The worker's name, for the words of a refusal.
     pub worker: &'a str,
-    pub team: Option<&'a str>,
     /// The proof is the hash of the token stored for it.
     pub proof_matches: bool,
     pub revoked: bool,
 }
 
 /// The rule of a re-enrolment ([`NewDevice::proof`]), for every backend: `held` is the
-/// device as stored (`None`: no such device), `code` the worker (name, team) the code was
+/// device as stored (`None`: no such device), `code` the worker (id, name) the code was
 /// issued for.
 pub fn check_reenrollment(
     id: Uuid,
     held: Option<HeldDevice<'_>>,
-    code: (&str, Option<&str>),
+    code: (Uuid, &str),
 ) -> DbResult<()> {
     if id == OFFICE_DEVICE_ID {
         return Err(DbError::Invalid(
@@ -188,15 +194,10 @@ pub fn check_reenrollment(
             "device {id} was revoked: the office must enrol this phone as a new device"
         )));
     }
-    if (held.worker, held.team) != code {
-        let who = |(w, t): (&str, Option<&str>)| match t {
-            Some(t) => format!("{w} of team {t}"),
-            None => w.to_string(),
-        };
-        let held = who((held.worker, held.team));
+    if held.worker_id != code.0 {
         return Err(DbError::Invalid(format!(
-            "this code is for {}, but this device holds the records of {held}: enrol it again with a code for {held}",
-            who(code)
+            "this code is for {} (worker {}), but this device holds the records of {} (worker {}): enrol it again with a code for worker {}",
+            code.1, code.0, held.worker, held.worker_id, held.worker_id
         )));
     }
     Ok(())
@@ -225,7 +226,10 @@ pub struct OutreachRecord {
     pub kind: RecordKind,
     /// The device that created it.
     pub device_id: Uuid,
-    /// The worker and team it belongs to (of the creating device).
+    /// The worker it belongs to (of the creating device; of its session, for a referral).
+    pub worker_id: Uuid,
+    /// That worker's name, and the team the record belongs to (the worker's when the
+    /// record was made).
     pub worker: String,
     pub team: Option<String>,
     /// How many operations changed it.
@@ -260,6 +264,7 @@ pub struct CorrectionRecord {
 
 pub use conflicts::Conflict;
 pub use office::{OfficeEdit, OFFICE_DEVICE_ID};
+pub use workers::{NewWorker, WorkerChoice, WorkerEdit, WorkerRecord, OFFICE_WORKER_ID};
 
 /// An operation as the server holds it: the audit trail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -320,16 +325,51 @@ pub trait Database: Clone + Send + Sync + 'static {
     /// Every service not removed, for exports.
     fn services(&self) -> impl Future<Output = DbResult<Vec<ServiceVersion>>> + Send;
 
+    /// Adds a worker; adding an id already held returns the worker held, unchanged.
+    fn add_worker(&self, w: NewWorker) -> impl Future<Output = DbResult<WorkerRecord>> + Send;
+
+    /// The worker an enrolment is for ([`workers::choose`]), made in the same transaction
+    /// when a name fits nobody, so two enrolments of one new name at once make one worker.
+    /// Errors: [`DbError::NotFound`] for an unknown id, [`DbError::Invalid`] when a name fits
+    /// several workers.
+    fn choose_worker(
+        &self,
+        choice: WorkerChoice,
+    ) -> impl Future<Output = DbResult<WorkerRecord>> + Send;
+
+    /// Every worker (the office's own included), by name.
+    fn workers(&self) -> impl Future<Output = DbResult<Vec<WorkerRecord>>> + Send;
+
+    /// Changes a worker's attributes. A new name is shown everywhere the worker's name is
+    /// (devices, records, operations, corrections, unused codes); team, role and regions are
+    /// what later codes carry (see [`workers`]). [`DbError::NotFound`] if unknown.
+    fn edit_worker(
+        &self,
+        id: Uuid,
+        edit: WorkerEdit,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<WorkerRecord>> + Send;
+
+    /// Issues a code for `e.worker_id`, which must be held ([`DbError::NotFound`]).
     fn create_enrollment(&self, e: NewEnrollment) -> impl Future<Output = DbResult<()>> + Send;
 
-    /// Redeems a code once: creates the device with the code's worker, team, role and
-    /// regions. Errors: [`DbError::CodeUnknown`], [`DbError::CodeUsed`], [`DbError::CodeExpired`].
+    /// Cancels an unused code (`njia-server enroll revoke CODE`): it expires now. False when
+    /// it was used already (nothing to cancel); [`DbError::CodeUnknown`] when not held.
+    fn revoke_enrollment(
+        &self,
+        code_hash: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<bool>> + Send;
+
+    /// Redeems a code once: creates the device of the code's worker (with the worker's
+    /// name and team) and the code's role and regions. Errors: [`DbError::CodeUnknown`], [`DbError::CodeUsed`], [`DbError::CodeExpired`].
     ///
     /// With [`NewDevice::proof`], the device `id` is enrolled again instead: it must exist,
     /// not be revoked, hold a token whose hash is the proof, and belong to the code's worker
-    /// (same name and team: another worker's code must not take over a device's records);
+    /// (same worker id: another worker's code must not take over a device's records);
     /// else [`DbError::Invalid`] in words and the code stays unused. Its token is replaced,
-    /// its role, regions (and label, when one is given) become the code's; its log is kept.
+    /// its role, regions (and label, when one is given) become the code's, its team the
+    /// worker's; its log is kept.
     fn redeem_enrollment(
         &self,
         code_hash: &str,

@@ -35,9 +35,12 @@ use uuid::Uuid;
 
 use crate::{DbError, DeviceRecord, RecordKind, OFFICE_DEVICE_ID};
 
-/// Who a record belongs to: what ownership, visibility and edit rights key on.
+/// Who a record belongs to: ownership, visibility and edit rights key on the worker's id
+/// and the team (two workers of one name are two owners).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owner {
+    pub worker_id: Uuid,
+    /// The worker's name, stored beside the id for people reading lists.
     pub worker: String,
     pub team: Option<String>,
 }
@@ -46,6 +49,7 @@ impl Owner {
     /// The owner of what `device` creates.
     pub fn of(device: &DeviceRecord) -> Self {
         Self {
+            worker_id: device.worker_id,
             worker: device.worker.clone(),
             team: device.team.clone(),
         }
@@ -191,7 +195,7 @@ fn referred_session(op: &Operation) -> Option<Uuid> {
 /// Whether `device` may change a record of `owner`.
 pub fn may_write(device: &DeviceRecord, owner: &Owner) -> bool {
     device.id == OFFICE_DEVICE_ID
-        || device.worker == owner.worker
+        || device.worker_id == owner.worker_id
         || (device.role == Role::Supervisor && device.team.is_some() && device.team == owner.team)
 }
 

@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::RecordKind;
-use crate::{Database, DbError, DbResult, DeviceRecord, NewDevice, NewEnrollment, OutreachRecord};
+use crate::{
+    Database, DbError, DbResult, DeviceRecord, NewDevice, NewEnrollment, NewWorker, OutreachRecord,
+    RecordKind, OFFICE_WORKER_ID,
+};
 
 /// The server's own device: the author of office edits. It has no token (nothing can sync
 /// as it) and may write every record.
@@ -59,10 +61,18 @@ async fn office_device<D: Database>(db: &D, now: DateTime<Utc>) -> DbResult<Devi
     // A code nobody is ever given, redeemed at once for the office's device; its "token
     // hash" is no SHA-256 of anything, so no request can authenticate as the office.
     let code_hash = format!("office-code-{}", Uuid::new_v4());
+    db.add_worker(NewWorker {
+        id: OFFICE_WORKER_ID,
+        name: OFFICE_WORKER.into(),
+        team: None,
+        role: Role::Supervisor,
+        regions: Vec::new(),
+        now,
+    })
+    .await?;
     db.create_enrollment(NewEnrollment {
         code_hash: code_hash.clone(),
-        worker: OFFICE_WORKER.into(),
-        team: None,
+        worker_id: OFFICE_WORKER_ID,
         role: Role::Supervisor,
         regions: Vec::new(),
         created_at: now,

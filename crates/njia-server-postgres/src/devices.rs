@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::backend;
 
 const DEVICE_COLUMNS: &str = "id, worker, team, role, regions, label, enrolled_at, revoked_at, \
-                              last_seen_at, acked_idx, forked_from";
+                              last_seen_at, acked_idx, forked_from, worker_id";
 
 pub(crate) fn role_from(text: &str) -> DbResult<Role> {
     match text {
@@ -27,6 +27,9 @@ pub(crate) fn role_from(text: &str) -> DbResult<Role> {
 pub(crate) fn device_row(row: &Row) -> DbResult<DeviceRecord> {
     Ok(DeviceRecord {
         id: row.get("id"),
+        worker_id: row
+            .get::<_, Option<Uuid>>("worker_id")
+            .ok_or_else(|| DbError::Backend("a device without a worker is stored".into()))?,
         worker: row.get("worker"),
         team: row.get("team"),
         role: role_from(row.get("role"))?,
@@ -43,18 +46,18 @@ pub(crate) fn device_row(row: &Row) -> DbResult<DeviceRecord> {
 pub(crate) async fn create_enrollment(client: &Client, e: NewEnrollment) -> DbResult<()> {
     let stmt = client
         .prepare_cached(
-            "INSERT INTO enrollment (code_hash, worker, team, role, regions, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO enrollment (code_hash, worker, team, role, regions, created_at, expires_at,
+                                     worker_id)
+             SELECT $1, name, team, $3, $4, $5, $6, id FROM worker WHERE id = $2",
         )
         .await
         .map_err(backend)?;
-    client
+    let inserted = client
         .execute(
             &stmt,
             &[
                 &e.code_hash,
-                &e.worker,
-                &e.team,
+                &e.worker_id,
                 &e.role.as_str(),
                 &e.regions,
                 &e.created_at,
@@ -69,6 +72,12 @@ pub(crate) async fn create_enrollment(client: &Client, e: NewEnrollment) -> DbRe
                 backend(err)
             }
         })?;
+    if inserted == 0 {
+        return Err(DbError::NotFound {
+            what: "worker",
+            id: e.worker_id.to_string(),
+        });
+    }
     Ok(())
 }
 
@@ -84,7 +93,7 @@ pub(crate) async fn redeem_enrollment(
         .query_opt(
             "UPDATE enrollment SET used_at = $2, device_id = $3
               WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
-              RETURNING worker, team, role, regions",
+              RETURNING worker_id, role, regions",
             &[&code_hash, &device.now, &device.id],
         )
         .await
@@ -103,42 +112,53 @@ pub(crate) async fn redeem_enrollment(
             Some(r) => DbError::CodeExpired(r.get(1)),
         });
     };
+    let worker_id = code
+        .get::<_, Option<Uuid>>("worker_id")
+        .ok_or_else(|| DbError::Backend("an enrolment code without a worker is stored".into()))?;
+    let worker = tx
+        .query_one(
+            "SELECT name, team FROM worker WHERE id = $1",
+            &[&worker_id],
+        )
+        .await
+        .map_err(backend)?;
+    let (name, team) = (
+        worker.get::<_, String>(0),
+        worker.get::<_, Option<String>>(1),
+    );
     if let Some(proof) = &device.proof {
         let held = tx
             .query_opt(
-                "SELECT worker, team, token_hash, revoked_at FROM device WHERE id = $1 FOR UPDATE",
+                "SELECT worker_id, worker, token_hash, revoked_at FROM device WHERE id = $1
+                    FOR UPDATE",
                 &[&device.id],
             )
             .await
             .map_err(backend)?;
-        let held = held.as_ref().map(|r| {
-            (
-                r.get::<_, String>(0),
-                r.get::<_, Option<String>>(1),
+        let held = held.as_ref().and_then(|r| {
+            Some((
+                r.get::<_, Option<Uuid>>(0)?,
+                r.get::<_, String>(1),
                 r.get::<_, String>(2) == *proof,
                 r.get::<_, Option<DateTime<Utc>>>(3).is_some(),
-            )
+            ))
         });
-        let (worker, team) = (
-            code.get::<_, String>("worker"),
-            code.get::<_, Option<String>>("team"),
-        );
         njia_server_database::check_reenrollment(
             device.id,
             held.as_ref()
-                .map(|(w, t, proof_matches, revoked)| HeldDevice {
+                .map(|(id, w, proof_matches, revoked)| HeldDevice {
+                    worker_id: *id,
                     worker: w,
-                    team: t.as_deref(),
                     proof_matches: *proof_matches,
                     revoked: *revoked,
                 }),
-            (&worker, team.as_deref()),
+            (worker_id, &name),
         )?;
         let row = tx
             .query_one(
                 &format!(
                     "UPDATE device SET token_hash = $2, role = $3, regions = $4,
-                            label = coalesce($5, label)
+                            label = coalesce($5, label), worker = $6, team = $7
                       WHERE id = $1
                       RETURNING {DEVICE_COLUMNS}"
                 ),
@@ -148,6 +168,8 @@ pub(crate) async fn redeem_enrollment(
                     &code.get::<_, String>("role"),
                     &code.get::<_, Vec<String>>("regions"),
                     &device.label,
+                    &name,
+                    &team,
                 ],
             )
             .await
@@ -159,19 +181,21 @@ pub(crate) async fn redeem_enrollment(
     let row = tx
         .query_one(
             &format!(
-                "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at,
+                                     worker_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  RETURNING {DEVICE_COLUMNS}"
             ),
             &[
                 &device.id,
-                &code.get::<_, String>("worker"),
-                &code.get::<_, Option<String>>("team"),
+                &name,
+                &team,
                 &code.get::<_, String>("role"),
                 &code.get::<_, Vec<String>>("regions"),
                 &device.label,
                 &device.token_hash,
                 &device.now,
+                &worker_id,
             ],
         )
         .await
@@ -293,9 +317,10 @@ pub(crate) async fn fork(client: &mut Client, parent: &DeviceRecord, f: NewFork)
             let base = start + common;
             tx.execute(
                 "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at,
-                                     acked_idx, forked_from, fork_id, fork_base)
+                                     acked_idx, forked_from, fork_id, fork_base, worker_id)
                  SELECT $2, worker, team, role, regions,
-                        coalesce(label, 'device') || ' (restored copy)', $3, $4, $5, id, $6, $5
+                        coalesce(label, 'device') || ' (restored copy)', $3, $4, $5, id, $6, $5,
+                        worker_id
                    FROM device WHERE id = $1",
                 &[&parent.id, &f.id, &f.token_hash, &f.now, &base, &f.fork_id],
             )
@@ -367,4 +392,25 @@ pub(crate) async fn restore(client: &mut Client, id: Uuid) -> DbResult<RestoredD
         was_revoked,
         released,
     })
+}
+
+/// Cancels an unused code: it expires now (see `Database::revoke_enrollment`).
+pub(crate) async fn revoke_enrollment(
+    client: &Client,
+    code_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let row = client
+        .query_opt(
+            "UPDATE enrollment SET expires_at = least(expires_at, $2)
+              WHERE code_hash = $1
+              RETURNING used_at IS NULL",
+            &[&code_hash, &now],
+        )
+        .await
+        .map_err(backend)?;
+    match row {
+        None => Err(DbError::CodeUnknown),
+        Some(r) => Ok(r.get(0)),
+    }
 }

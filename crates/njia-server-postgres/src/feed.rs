@@ -44,7 +44,7 @@ macro_rules! services_seen {
 macro_rules! ops_seen {
     () => {
         "o.seq > $1 AND o.applied AND o.device_id <> $3
-    AND (o.owner_worker = $4 OR o.owner_team = $5)"
+    AND (o.owner_worker_id = $4 OR o.owner_team = $5)"
     };
 }
 
@@ -213,7 +213,7 @@ async fn remaining(
     let count: i64 = tx
         .query_one(
             REMAINING,
-            &[&cursor, &device.regions, &device.id, &device.worker, &team],
+            &[&cursor, &device.regions, &device.id, &device.worker_id, &team],
         )
         .await
         .map_err(backend)?
@@ -256,7 +256,7 @@ pub(crate) async fn changes(
                     &pos,
                     &device.regions,
                     &device.id,
-                    &device.worker,
+                    &device.worker_id,
                     &team,
                     &BATCH,
                     &cursor,

@@ -32,8 +32,9 @@ use njia_model::service::Service;
 use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
     CorrectionRecord, CorrectionStatus, CorrectionsResult, Database, DbError, DbResult,
-    DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, OutreachRecord,
-    PushResult, RestoredDevice, StoredOperation,
+    DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, NewWorker,
+    OutreachRecord, PushResult, RestoredDevice, StoredOperation, WorkerChoice, WorkerEdit,
+    WorkerRecord,
 };
 use tokio_postgres::NoTls;
 use uuid::Uuid;
@@ -45,6 +46,7 @@ mod feed;
 mod history;
 pub mod migrate;
 mod outreach;
+mod workers;
 
 /// Connections kept open at most: enough for many devices syncing at once on a small
 /// machine (writers queue on the change counter anyway).
@@ -144,8 +146,33 @@ impl Database for PostgresDatabase {
         directory::services(&self.client().await?).await
     }
 
+    async fn add_worker(&self, w: NewWorker) -> DbResult<WorkerRecord> {
+        workers::add(&self.client().await?, w).await
+    }
+
+    async fn choose_worker(&self, choice: WorkerChoice) -> DbResult<WorkerRecord> {
+        workers::choose_worker(&mut self.client().await?, choice).await
+    }
+
+    async fn workers(&self) -> DbResult<Vec<WorkerRecord>> {
+        workers::all(&self.client().await?).await
+    }
+
+    async fn edit_worker(
+        &self,
+        id: Uuid,
+        edit: WorkerEdit,
+        now: DateTime<Utc>,
+    ) -> DbResult<WorkerRecord> {
+        workers::edit(&mut self.client().await?, id, edit, now).await
+    }
+
     async fn create_enrollment(&self, e: NewEnrollment) -> DbResult<()> {
         devices::create_enrollment(&self.client().await?, e).await
+    }
+
+    async fn revoke_enrollment(&self, code_hash: &str, now: DateTime<Utc>) -> DbResult<bool> {
+        devices::revoke_enrollment(&self.client().await?, code_hash, now).await
     }
 
     async fn redeem_enrollment(

@@ -196,7 +196,7 @@ async fn apply(
     let ids = merge::records_to_load(ops);
     let stmt = tx
         .prepare_cached(
-            "SELECT id, kind, device_id, worker, team, version, doc, clocks, updated_at
+            "SELECT id, kind, device_id, worker, team, version, doc, clocks, updated_at, worker_id
                FROM outreach_record WHERE id = ANY($1) ORDER BY id FOR UPDATE",
         )
         .await
@@ -210,6 +210,7 @@ async fn apply(
                 kind: kind_from(row.get("kind"))?,
                 device_id: row.get("device_id"),
                 owner: Owner {
+                    worker_id: owner_id(id, &row)?,
                     worker: row.get("worker"),
                     team: row.get("team"),
                 },
@@ -242,6 +243,7 @@ async fn apply(
         records.into_iter().filter(|(_, r)| r.dirty).collect();
     dirty.sort_by_key(|(id, _)| *id);
     let n = dirty.len();
+    let mut worker_id = Vec::with_capacity(n);
     let (mut rid, mut kind, mut dev, mut worker, mut team) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -259,6 +261,7 @@ async fn apply(
         rid.push(id);
         kind.push(kind_str(r.kind));
         dev.push(r.device_id);
+        worker_id.push(r.owner.worker_id);
         worker.push(r.owner.worker);
         team.push(r.owner.team);
         version.push(r.version);
@@ -270,9 +273,10 @@ async fn apply(
         let stmt = tx
             .prepare_cached(
                 "INSERT INTO outreach_record (id, kind, device_id, worker, team, version, doc, clocks,
-                                              updated_at, created_at)
-                 SELECT *, $10 FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[],
-                                           $6::int8[], $7::json[], $8::json[], $9::timestamptz[])
+                                              updated_at, worker_id, created_at)
+                 SELECT *, $11 FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[],
+                                           $6::int8[], $7::json[], $8::json[], $9::timestamptz[],
+                                           $10::uuid[])
                  ON CONFLICT (id) DO UPDATE SET
                      version = EXCLUDED.version, doc = EXCLUDED.doc, clocks = EXCLUDED.clocks,
                      updated_at = EXCLUDED.updated_at",
@@ -282,7 +286,8 @@ async fn apply(
         tx.execute(
             &stmt,
             &[
-                &rid, &kind, &dev, &worker, &team, &version, &doc, &clocks, &updated, &now,
+                &rid, &kind, &dev, &worker, &team, &version, &doc, &clocks, &updated, &worker_id,
+                &now,
             ],
         )
         .await
@@ -314,6 +319,7 @@ async fn store_ops(
         .map(|op| Value::Object(op.payload.clone()))
         .collect();
     let owner_worker: Vec<&str> = outcomes.iter().map(|o| o.owner.worker.as_str()).collect();
+    let owner_worker_id: Vec<Uuid> = outcomes.iter().map(|o| o.owner.worker_id).collect();
     let owner_team: Vec<Option<&str>> = outcomes.iter().map(|o| o.owner.team.as_deref()).collect();
     let applied: Vec<bool> = outcomes.iter().map(Outcome::applied).collect();
     let refusal: Vec<Option<Value>> = outcomes
@@ -334,16 +340,18 @@ async fn store_ops(
         .prepare_cached(
             "WITH counter AS (UPDATE change_counter SET value = value + $12 RETURNING value)
              INSERT INTO operation (device_id, idx, op_id, hlc, kind, entity_id, payload, received_at,
-                                    seq, owner_worker, owner_team, applied, seen_seq, refusal)
+                                    seq, owner_worker, owner_team, applied, seen_seq, refusal,
+                                    owner_worker_id)
              SELECT $1, u.idx, u.op_id, u.hlc, u.kind, u.entity_id, u.payload, $2,
                     counter.value - $12 + u.n, u.owner_worker, u.owner_team, u.applied, u.seen,
-                    u.refusal
+                    u.refusal, u.owner_worker_id
                FROM counter,
                     UNNEST($3::int8[], $4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::json[],
-                           $9::text[], $10::text[], $11::bool[], $13::int8[], $14::json[])
+                           $9::text[], $10::text[], $11::bool[], $13::int8[], $14::json[],
+                           $15::uuid[])
                     WITH ORDINALITY
                     AS u(idx, op_id, hlc, kind, entity_id, payload, owner_worker, owner_team, applied,
-                         seen, refusal, n)
+                         seen, refusal, owner_worker_id, n)
              ON CONFLICT (device_id, idx) DO NOTHING",
         )
         .await
@@ -365,6 +373,7 @@ async fn store_ops(
             &n,
             &seen,
             &refusal,
+            &owner_worker_id,
         ],
     )
     .await
@@ -378,12 +387,18 @@ async fn store_ops(
     Ok(())
 }
 
+fn owner_id(id: Uuid, row: &Row) -> DbResult<Uuid> {
+    row.get::<_, Option<Uuid>>("worker_id")
+        .ok_or_else(|| DbError::Backend(format!("outreach record {id} has no worker")))
+}
+
 fn record_row(row: &Row) -> DbResult<OutreachRecord> {
     let id: Uuid = row.get("id");
     Ok(OutreachRecord {
         id,
         kind: kind_from(row.get("kind"))?,
         device_id: row.get("device_id"),
+        worker_id: owner_id(id, row)?,
         worker: row.get("worker"),
         team: row.get("team"),
         version: row.get("version"),
@@ -395,7 +410,7 @@ fn record_row(row: &Row) -> DbResult<OutreachRecord> {
 pub(crate) async fn outreach(client: &Client) -> DbResult<Vec<OutreachRecord>> {
     let stmt = client
         .prepare_cached(
-            "SELECT id, kind, device_id, worker, team, version, doc, updated_at
+            "SELECT id, kind, device_id, worker, team, version, doc, updated_at, worker_id
                FROM outreach_record ORDER BY created_at, id",
         )
         .await

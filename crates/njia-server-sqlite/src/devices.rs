@@ -11,7 +11,7 @@ use crate::codec::{parse_opt_ts, parse_role, parse_strings, parse_ts, parse_uuid
 use crate::error::{is_unique_violation, Error, Result};
 
 const DEVICE_COLUMNS: &str = "id, worker, team, role, regions, label, enrolled_at, revoked_at, \
-                              last_seen_at, acked_idx, forked_from";
+                              last_seen_at, acked_idx, forked_from, worker_id";
 
 /// A device row as stored, before decoding (rusqlite's row closures cannot return our errors).
 type DeviceRow = (
@@ -25,6 +25,7 @@ type DeviceRow = (
     Option<String>,
     Option<String>,
     i64,
+    Option<String>,
     Option<String>,
 );
 
@@ -41,13 +42,19 @@ fn device_row(r: &Row<'_>) -> rusqlite::Result<DeviceRow> {
         r.get(8)?,
         r.get(9)?,
         r.get(10)?,
+        r.get(11)?,
     ))
 }
 
 fn decode(row: DeviceRow) -> Result<DeviceRecord> {
-    let (id, worker, team, role, regions, label, enrolled, revoked, seen, acked_idx, parent) = row;
+    let (id, worker, team, role, regions, label, enrolled, revoked, seen, acked_idx, parent, wid) =
+        row;
     Ok(DeviceRecord {
         id: parse_uuid(&id)?,
+        worker_id: parse_uuid(
+            wid.as_deref()
+                .ok_or_else(|| Error::corrupt("device", format!("{id} has no worker")))?,
+        )?,
         worker,
         team,
         role: parse_role(&role)?,
@@ -64,19 +71,24 @@ fn decode(row: DeviceRow) -> Result<DeviceRecord> {
 pub(crate) fn create_enrollment(conn: &mut Connection, e: &NewEnrollment) -> Result<()> {
     let inserted = conn
         .prepare_cached(
-            "INSERT INTO enrollment (code_hash, worker, team, role, regions, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO enrollment (code_hash, worker, team, role, regions, created_at, expires_at,
+                                     worker_id)
+             SELECT ?1, name, team, ?3, ?4, ?5, ?6, id FROM worker WHERE id = ?2",
         )?
         .execute(params![
             e.code_hash,
-            e.worker,
-            e.team,
+            e.worker_id.to_string(),
             e.role.as_str(),
             to_json(&e.regions)?,
             ts(e.created_at),
             ts(e.expires_at)
         ]);
     match inserted {
+        Ok(0) => Err(DbError::NotFound {
+            what: "worker",
+            id: e.worker_id.to_string(),
+        }
+        .into()),
         Ok(_) => Ok(()),
         Err(err) if is_unique_violation(&err) => Err(Error::invalid(
             "an enrolment code with this hash already exists",
@@ -93,21 +105,23 @@ pub(crate) fn redeem_enrollment(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let code = tx
         .prepare_cached(
-            "SELECT worker, team, role, regions, expires_at, used_at
-               FROM enrollment WHERE code_hash = ?1",
+            "SELECT w.id, w.name, w.team, e.role, e.regions, e.expires_at, e.used_at
+               FROM enrollment e JOIN worker w ON w.id = e.worker_id
+              WHERE e.code_hash = ?1",
         )?
         .query_row([code_hash], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })
         .optional()?;
-    let Some((worker, team, role, regions, expires_at, used_at)) = code else {
+    let Some((worker_id, worker, team, role, regions, expires_at, used_at)) = code else {
         return Err(DbError::CodeUnknown.into());
     };
     if used_at.is_some() {
@@ -120,34 +134,49 @@ pub(crate) fn redeem_enrollment(
     if let Some(proof) = &d.proof {
         let held = tx
             .prepare_cached(
-                "SELECT worker, team, token_hash, revoked_at FROM device WHERE id = ?1",
+                "SELECT worker_id, worker, token_hash, revoked_at FROM device WHERE id = ?1",
             )?
             .query_row([d.id.to_string()], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                 ))
             })
             .optional()?;
+        let held_worker = match &held {
+            Some((Some(w), ..)) => Some(parse_uuid(w)?),
+            _ => None,
+        };
         njia_server_database::check_reenrollment(
             d.id,
-            held.as_ref().map(|(w, t, token, revoked)| HeldDevice {
-                worker: w,
-                team: t.as_deref(),
-                proof_matches: token == proof,
-                revoked: revoked.is_some(),
-            }),
-            (&worker, team.as_deref()),
+            held.as_ref()
+                .zip(held_worker)
+                .map(|((_, name, token, revoked), worker_id)| HeldDevice {
+                    worker_id,
+                    worker: name,
+                    proof_matches: token == proof,
+                    revoked: revoked.is_some(),
+                }),
+            (parse_uuid(&worker_id)?, &worker),
         )?;
         tx.prepare_cached(
-            "UPDATE device SET token_hash = ?2, role = ?3, regions = ?4, label = coalesce(?5, label)
+            "UPDATE device SET token_hash = ?2, role = ?3, regions = ?4, label = coalesce(?5, label),
+                               worker = ?6, team = ?7
               WHERE id = ?1",
         )?
-        .execute(params![d.id.to_string(), d.token_hash, role, regions, d.label])?;
+        .execute(params![
+            d.id.to_string(),
+            d.token_hash,
+            role,
+            regions,
+            d.label,
+            worker,
+            team
+        ])?;
     } else {
-        insert_device(&tx, d, (&worker, team.as_deref(), &role, &regions))?;
+        insert_device(&tx, d, (&worker_id, &worker, team.as_deref(), &role, &regions))?;
     }
     tx.prepare_cached("UPDATE enrollment SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1")?
         .execute(params![code_hash, ts(d.now), d.id.to_string()])?;
@@ -156,16 +185,18 @@ pub(crate) fn redeem_enrollment(
     Ok(device)
 }
 
-/// A new device row for a redeemed code (worker, team, role, regions as the code has them).
+/// A new device row for a redeemed code (the code's worker with their name and team, the
+/// code's role and regions).
 fn insert_device(
     tx: &rusqlite::Transaction<'_>,
     d: &NewDevice,
-    (worker, team, role, regions): (&str, Option<&str>, &str, &str),
+    (worker_id, worker, team, role, regions): (&str, &str, Option<&str>, &str, &str),
 ) -> Result<()> {
     let inserted = tx
         .prepare_cached(
-            "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO device (id, worker, team, role, regions, label, token_hash, enrolled_at,
+                                 worker_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             d.id.to_string(),
@@ -175,7 +206,8 @@ fn insert_device(
             regions,
             d.label,
             d.token_hash,
-            ts(d.now)
+            ts(d.now),
+            worker_id
         ]);
     match inserted {
         Ok(_) => {}
@@ -284,9 +316,11 @@ pub(crate) fn fork(conn: &mut Connection, parent: &DeviceRecord, f: &NewFork) ->
             drop(stmt);
             tx.prepare_cached(
                 "INSERT INTO device (id, worker, team, role, regions, label, token_hash,
-                                     enrolled_at, acked_idx, forked_from, fork_id, fork_base)
+                                     enrolled_at, acked_idx, forked_from, fork_id, fork_base,
+                                     worker_id)
                  SELECT ?2, worker, team, role, regions,
-                        coalesce(label, 'device') || ' (restored copy)', ?3, ?4, ?5, id, ?6, ?5
+                        coalesce(label, 'device') || ' (restored copy)', ?3, ?4, ?5, id, ?6, ?5,
+                        worker_id
                    FROM device WHERE id = ?1",
             )?
             .execute(params![
@@ -344,4 +378,30 @@ pub(crate) fn restore(conn: &mut Connection, id: Uuid) -> Result<RestoredDevice>
         was_revoked: revoked.is_some(),
         released,
     })
+}
+
+/// Cancels an unused code: it expires now (see `Database::revoke_enrollment`).
+pub(crate) fn revoke_enrollment(
+    conn: &mut Connection,
+    code_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let used: Option<Option<String>> = tx
+        .prepare_cached("SELECT used_at FROM enrollment WHERE code_hash = ?1")?
+        .query_row([code_hash], |r| r.get(0))
+        .optional()?;
+    let cancelled = match used {
+        None => return Err(DbError::CodeUnknown.into()),
+        Some(Some(_)) => false,
+        Some(None) => {
+            tx.prepare_cached(
+                "UPDATE enrollment SET expires_at = min(expires_at, ?2) WHERE code_hash = ?1",
+            )?
+            .execute(params![code_hash, ts(now)])?;
+            true
+        }
+    };
+    tx.commit()?;
+    Ok(cancelled)
 }

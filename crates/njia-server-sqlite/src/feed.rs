@@ -44,7 +44,7 @@ const OPS_SQL: &str = "
      WHERE seq > ?1
        AND applied = 1
        AND device_id <> ?2
-       AND (owner_worker = ?3 OR owner_team = ?4)
+       AND (owner_worker_id = ?3 OR owner_team = ?4)
      ORDER BY seq";
 
 enum Item {
@@ -157,7 +157,7 @@ pub(crate) fn changes(
             svc_stmt.query(params![cursor, !regions.is_empty(), to_json(regions)?])?;
         let mut op_stmt = tx.prepare_cached(OPS_SQL)?;
         let mut op_rows =
-            op_stmt.query(params![cursor, device.id.to_string(), device.worker, team])?;
+            op_stmt.query(params![cursor, device.id.to_string(), device.worker_id.to_string(), team])?;
         let mut next_svc = svc_rows
             .next()?
             .map(|r| service_item(r, regions, cursor, patches))
@@ -234,7 +234,7 @@ fn remaining(
     let ops: i64 = tx
         .prepare_cached(&format!("SELECT count(*) FROM ({OPS_SQL})"))?
         .query_row(
-            params![cursor, device.id.to_string(), device.worker, team],
+            params![cursor, device.id.to_string(), device.worker_id.to_string(), team],
             |r| r.get(0),
         )?;
     Ok((services + ops).unsigned_abs())

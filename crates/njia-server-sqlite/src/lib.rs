@@ -25,6 +25,7 @@ mod feed;
 mod history;
 mod outreach;
 pub mod schema;
+mod workers;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -35,8 +36,9 @@ use njia_model::service::Service;
 use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
     CorrectionRecord, CorrectionStatus, CorrectionsResult, Database, DbError, DbResult,
-    DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, OutreachRecord,
-    PushResult, RestoredDevice, StoredOperation,
+    DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, NewWorker,
+    OutreachRecord, PushResult, RestoredDevice, StoredOperation, WorkerChoice, WorkerEdit,
+    WorkerRecord,
 };
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
@@ -184,8 +186,35 @@ impl Database for SqliteDatabase {
         self.read(directory::services).await
     }
 
+    async fn add_worker(&self, w: NewWorker) -> DbResult<WorkerRecord> {
+        self.write(move |c| workers::add(c, &w)).await
+    }
+
+    async fn choose_worker(&self, choice: WorkerChoice) -> DbResult<WorkerRecord> {
+        self.write(move |c| workers::choose_worker(c, &choice)).await
+    }
+
+    async fn workers(&self) -> DbResult<Vec<WorkerRecord>> {
+        self.read(|c| workers::all(c)).await
+    }
+
+    async fn edit_worker(
+        &self,
+        id: Uuid,
+        edit: WorkerEdit,
+        now: DateTime<Utc>,
+    ) -> DbResult<WorkerRecord> {
+        self.write(move |c| workers::edit(c, id, &edit, now)).await
+    }
+
     async fn create_enrollment(&self, e: NewEnrollment) -> DbResult<()> {
         self.write(move |c| devices::create_enrollment(c, &e)).await
+    }
+
+    async fn revoke_enrollment(&self, code_hash: &str, now: DateTime<Utc>) -> DbResult<bool> {
+        let code_hash = code_hash.to_string();
+        self.write(move |c| devices::revoke_enrollment(c, &code_hash, now))
+            .await
     }
 
     async fn redeem_enrollment(

@@ -32,7 +32,7 @@ fn op_seen(op: &Operation, request_cursor: i64) -> i64 {
 fn load(conn: &Connection, id: Uuid) -> Result<Option<RecordState>> {
     let row = conn
         .prepare_cached(
-            "SELECT worker, team, doc, clocks, version, kind, device_id, updated_at
+            "SELECT worker, team, doc, clocks, version, kind, device_id, updated_at, worker_id
                FROM outreach_record WHERE id = ?1",
         )?
         .query_row([id.to_string()], |r| {
@@ -45,16 +45,22 @@ fn load(conn: &Connection, id: Uuid) -> Result<Option<RecordState>> {
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
                 r.get::<_, String>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })
         .optional()?;
-    let Some((worker, team, doc, clocks, version, kind, device_id, updated_at)) = row else {
+    let Some((worker, team, doc, clocks, version, kind, device_id, updated_at, worker_id)) = row
+    else {
         return Ok(None);
     };
     Ok(Some(RecordState {
         kind: parse_kind(&kind)?,
         device_id: parse_uuid(&device_id)?,
-        owner: Owner { worker, team },
+        owner: Owner {
+            worker_id: owner_id(&id, worker_id)?,
+            worker,
+            team,
+        },
         version,
         doc: parse_object("outreach record", &doc)?,
         clocks: parse_object("outreach clocks", &clocks)?,
@@ -62,6 +68,14 @@ fn load(conn: &Connection, id: Uuid) -> Result<Option<RecordState>> {
         fresh: false,
         dirty: false,
     }))
+}
+
+fn owner_id(record: &Uuid, worker_id: Option<String>) -> Result<Uuid> {
+    parse_uuid(
+        worker_id
+            .as_deref()
+            .ok_or_else(|| Error::corrupt("outreach record", format!("{record} has no worker")))?,
+    )
 }
 
 fn parse_kind(s: &str) -> Result<RecordKind> {
@@ -197,8 +211,8 @@ pub(crate) fn push_ops(
             .prepare_cached(
                 "INSERT INTO outreach_op (seq, device_id, idx, op_id, hlc, kind, entity_id, payload,
                                           received_at, owner_worker, owner_team, applied,
-                                          seen_seq, refusal)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                          seen_seq, refusal, owner_worker_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?
             .execute(params![
                 seq,
@@ -214,7 +228,8 @@ pub(crate) fn push_ops(
                 outcome.owner.team,
                 outcome.applied(),
                 op_seen(op, seen_seq),
-                outcome.refusal.as_ref().map(Refusal::to_json)
+                outcome.refusal.as_ref().map(Refusal::to_json),
+                outcome.owner.worker_id.to_string()
             ]);
         match stored {
             Ok(_) => {}
@@ -237,8 +252,8 @@ pub(crate) fn push_ops(
         if rec.fresh {
             tx.prepare_cached(
                 "INSERT INTO outreach_record (id, kind, device_id, worker, team, version, doc,
-                                              clocks, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                                              clocks, created_at, updated_at, worker_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
             )?
             .execute(params![
                 id.to_string(),
@@ -249,7 +264,8 @@ pub(crate) fn push_ops(
                 rec.version,
                 to_json(&rec.doc)?,
                 to_json(&rec.clocks)?,
-                ts(rec.updated_at)
+                ts(rec.updated_at),
+                rec.owner.worker_id.to_string()
             ])?;
         } else {
             tx.prepare_cached(
@@ -280,15 +296,17 @@ pub(crate) fn outreach(conn: &mut Connection) -> Result<Vec<OutreachRecord>> {
     let mut out = Vec::new();
     {
         let mut stmt = tx.prepare_cached(
-            "SELECT id, kind, device_id, worker, team, version, doc, updated_at
+            "SELECT id, kind, device_id, worker, team, version, doc, updated_at, worker_id
                FROM outreach_record ORDER BY created_at, id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
+            let id = parse_uuid(&r.get::<_, String>(0)?)?;
             out.push(OutreachRecord {
-                id: parse_uuid(&r.get::<_, String>(0)?)?,
+                id,
                 kind: parse_kind(&r.get::<_, String>(1)?)?,
                 device_id: parse_uuid(&r.get::<_, String>(2)?)?,
+                worker_id: owner_id(&id, r.get(8)?)?,
                 worker: r.get(3)?,
                 team: r.get(4)?,
                 version: r.get(5)?,

@@ -11,13 +11,11 @@ use clap::Subcommand;
 use njia_model::ops::{OpKind, Operation};
 use njia_model::outreach::SessionInput;
 use njia_model::printable::printable;
-use njia_model::wire::Role;
-use njia_server::auth::{hash, new_code, normalize_code};
 use njia_server::handlers::sync::validate_op;
 use njia_server::report::{self, word, AGES, GROUPS, SEXES};
-use njia_server_database::{
-    CorrectionStatus, Database, NewEnrollment, RecordKind, OFFICE_DEVICE_ID,
-};
+use njia_server_database::{CorrectionStatus, Database, RecordKind, OFFICE_DEVICE_ID};
+
+use crate::workers::{EnrollArgs, WorkersCommand};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -36,17 +34,13 @@ pub enum Command {
     },
     /// Load directory data (same formats as `njia import`); every change goes to devices.
     Import { path: PathBuf },
-    /// Issue a one-time enrolment code for a worker's device.
-    Enroll {
-        #[arg(long)]
-        worker: String,
-        #[arg(long)]
-        team: Option<String>,
-        /// ISO 3166 country codes whose directory the device receives, comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        region: Vec<String>,
-        #[arg(long, default_value = "worker")]
-        role: String,
+    /// Issue a one-time enrolment code for a worker's device (`enroll revoke CODE` cancels
+    /// one).
+    Enroll(EnrollArgs),
+    /// Workers: the people devices belong to, with ids (two of one name are two workers).
+    Workers {
+        #[command(subcommand)]
+        command: WorkersCommand,
     },
     /// Enrolled devices.
     Devices {
@@ -180,7 +174,7 @@ pub enum CorrectionsCommand {
 }
 
 /// Pretty JSON on stdout; a closed pipe (`| head`) is an error to report, not a panic.
-fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
+pub(crate) fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, v)?;
@@ -189,7 +183,7 @@ fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn parse_uuid(what: &str, id: &str) -> anyhow::Result<Uuid> {
+pub(crate) fn parse_uuid(what: &str, id: &str) -> anyhow::Result<Uuid> {
     Uuid::parse_str(id.trim()).with_context(|| format!("\"{id}\" is not a {what} id"))
 }
 
@@ -227,57 +221,8 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
                 Ok(())
             }
         }
-        Command::Enroll {
-            worker,
-            team,
-            region,
-            role,
-        } => {
-            let worker = worker.trim().to_string();
-            if worker.is_empty() || worker.chars().count() > 100 {
-                bail!("--worker must be 1 to 100 characters");
-            }
-            let role = match role.as_str() {
-                "worker" => Role::Worker,
-                "supervisor" => Role::Supervisor,
-                other => bail!("--role {other} is not worker or supervisor"),
-            };
-            let mut regions = Vec::new();
-            for r in region
-                .iter()
-                .map(|r| r.trim().to_uppercase())
-                .filter(|r| !r.is_empty())
-            {
-                if r.len() != 2 || !r.bytes().all(|b| b.is_ascii_uppercase()) {
-                    bail!("--region {r} is not an ISO 3166 two-letter country code");
-                }
-                regions.push(r);
-            }
-            let code = new_code();
-            let now = Utc::now();
-            let expires_at = now + chrono::Duration::hours(72);
-            db.create_enrollment(NewEnrollment {
-                code_hash: hash(&normalize_code(&code)),
-                worker: worker.clone(),
-                team: team.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
-                role,
-                regions,
-                created_at: now,
-                expires_at,
-            })
-            .await?;
-            if json {
-                print_json(
-                    &json!({"code": code, "expires_at": expires_at, "worker": worker, "role": role}),
-                )
-            } else {
-                println!(
-                    "Enrolment code for {worker}: {code} (valid once, until {})",
-                    expires_at.format("%Y-%m-%d %H:%M UTC")
-                );
-                Ok(())
-            }
-        }
+        Command::Enroll(args) => crate::workers::enroll(db, args, json).await,
+        Command::Workers { command } => crate::workers::workers(db, command, json).await,
         Command::Devices { command } => match command {
             DevicesCommand::List => {
                 let devices = db.devices().await?;

@@ -1,6 +1,7 @@
 //! `njia-server`: run the field office's server and curate what it holds.
 
 mod admin;
+mod workers;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -146,6 +146,7 @@ fn enroll_response(device_id: Uuid) -> EnrollResponse {
     EnrollResponse {
         device_id,
         token: "secret-token-of-the-device-0123456789".into(),
+        worker_id: None,
         worker: "Amina Yusuf".into(),
         team: Some("Eastleigh".into()),
         role: Role::Worker,

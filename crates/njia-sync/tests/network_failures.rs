@@ -228,6 +228,7 @@ fn enrolled_store(dir: &tempfile::TempDir, server: &str, sessions: usize) -> Sto
             &EnrollResponse {
                 device_id: Uuid::now_v7(),
                 token: TOKEN.into(),
+                worker_id: None,
                 worker: "Amina".into(),
                 team: None,
                 role: Role::Worker,
@@ -705,6 +706,7 @@ async fn a_store_that_synced_enrols_again_only_as_itself() {
     let other = EnrollResponse {
         device_id: Uuid::now_v7(),
         token: "a-token-for-another-device".into(),
+        worker_id: None,
         worker: "Amina".into(),
         team: None,
         role: Role::Worker,

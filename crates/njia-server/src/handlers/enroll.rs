@@ -69,6 +69,7 @@ pub async fn enroll<D: Database>(
     Ok(Json(EnrollResponse {
         device_id: device.id,
         token,
+        worker_id: Some(device.worker_id),
         worker: device.worker,
         team: device.team,
         role: device.role,

@@ -63,6 +63,7 @@ pub async fn fork<D: Database>(
         device_id: fork.device.id,
         token,
         base_idx: fork.base_idx,
+        worker_id: Some(fork.device.worker_id),
         worker: fork.device.worker,
         team: fork.device.team,
         role: fork.device.role,
