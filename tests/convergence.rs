@@ -68,9 +68,21 @@ async fn enrol(
     let code = format!("code-{n}");
     db.create_enrollment(NewEnrollment {
         code_hash: code.clone(),
-        worker: worker.into(),
-        team: Some("team".into()),
-        role,
+        worker_id: db
+            .choose_worker(njia_server_database::WorkerChoice::Named(
+                njia_server_database::NewWorker {
+                    id: uuid::Uuid::new_v4(),
+                    name: worker.into(),
+                    team: Some("team".into()),
+                    role: role,
+                    regions: Vec::new(),
+                    now: chrono::Utc::now(),
+                },
+            ))
+            .await
+            .expect("worker")
+            .id,
+        role: role,
         regions: vec!["KE".into()],
         created_at: now,
         expires_at: now + Duration::hours(1),

@@ -142,6 +142,7 @@ mod tests {
             id: Uuid::from_u128(7),
             kind: RecordKind::Session,
             device_id: Uuid::from_u128(1),
+            worker_id: Uuid::from_u128(2),
             worker: "Amina".into(),
             team: None,
             version: 1,

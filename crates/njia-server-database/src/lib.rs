@@ -27,9 +27,9 @@ pub mod conflicts;
 pub mod delta;
 pub mod merge;
 mod office;
-pub mod workers;
 #[cfg(feature = "testsuite")]
 pub mod testsuite;
+pub mod workers;
 
 /// What can go wrong in storage, in words the HTTP layer can pass on.
 #[derive(Debug, thiserror::Error)]

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     CorrectionStatus, Database, DbError, DbResult, DeviceRecord, FeedPage, NewDevice,
-    NewEnrollment, NewFork, RecordKind, OFFICE_DEVICE_ID,
+    NewEnrollment, NewFork, NewWorker, RecordKind, WorkerChoice, OFFICE_DEVICE_ID,
 };
 
 /// Runs every check of the suite against `db`, which must be empty.
@@ -41,6 +41,7 @@ pub async fn run_all<D: Database>(db: D) {
     refused_operations_are_held_answered_again_and_never_fed(&db).await;
     a_log_that_differs_from_the_held_one_diverges_and_forks(&db).await;
     history_tags_name_the_stretch_a_cursor_stands_on(&db).await;
+    two_workers_of_one_name_are_two_people(&db).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -62,6 +63,27 @@ fn obj(v: Value) -> Map<String, Value> {
     v.as_object().cloned().expect("a JSON object")
 }
 
+/// The worker of this name in this team, made when there is none (as `enroll --worker`).
+async fn worker_of<D: Database>(
+    db: &D,
+    name: &str,
+    team: Option<&str>,
+    role: Role,
+    regions: &[&str],
+) -> Uuid {
+    db.choose_worker(WorkerChoice::Named(NewWorker {
+        id: named(&format!("worker-{name}-{team:?}")),
+        name: name.into(),
+        team: team.map(Into::into),
+        role,
+        regions: regions.iter().map(|r| r.to_string()).collect(),
+        now: t0() - Duration::hours(2),
+    }))
+    .await
+    .expect("choose worker")
+    .id
+}
+
 /// Enrols a device the way the server does: a code is issued, then redeemed.
 async fn enrol<D: Database>(
     db: &D,
@@ -72,10 +94,10 @@ async fn enrol<D: Database>(
     regions: &[&str],
 ) -> DeviceRecord {
     let code_hash = format!("suite-code-{key}");
+    let worker_id = worker_of(db, worker, team, role, regions).await;
     db.create_enrollment(NewEnrollment {
         code_hash: code_hash.clone(),
-        worker: worker.into(),
-        team: team.map(Into::into),
+        worker_id,
         role,
         regions: regions.iter().map(|r| r.to_string()).collect(),
         created_at: t0() - Duration::hours(1),
@@ -360,14 +382,14 @@ fn service(id: &str, name: &str, country: Option<&str>) -> Service {
 /// A code redeems once; a second use, an unknown code and an expired code are refused.
 pub async fn an_enrolment_code_works_once_and_expires<D: Database>(db: &D) {
     let t0 = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap();
+    let amina = worker_of(db, "Amina", Some("eastleigh"), Role::Worker, &["KE"]).await;
     for (hash, expires) in [
         ("code-a", t0 + Duration::hours(24)),
         ("code-b", t0 - Duration::hours(1)),
     ] {
         db.create_enrollment(NewEnrollment {
             code_hash: hash.into(),
-            worker: "Amina".into(),
-            team: Some("eastleigh".into()),
+            worker_id: amina,
             role: Role::Worker,
             regions: vec!["KE".into()],
             created_at: t0 - Duration::hours(2),
@@ -433,25 +455,22 @@ pub async fn a_device_enrols_again_as_itself_with_its_token_and_its_workers_code
         &["KE"],
     )
     .await;
-    let code = |hash: &str, worker: &str, team: &str, role| NewEnrollment {
+    let zawadi = worker_of(db, "again-zawadi", Some("again-team"), Role::Worker, &[]).await;
+    let baraka = worker_of(db, "again-baraka", Some("again-team"), Role::Worker, &[]).await;
+    let elsewhere = worker_of(db, "again-zawadi", Some("other-team"), Role::Worker, &[]).await;
+    let code = |hash: &str, worker_id: Uuid, role| NewEnrollment {
         code_hash: hash.into(),
-        worker: worker.into(),
-        team: Some(team.into()),
+        worker_id,
         role,
         regions: vec!["KE".into(), "SO".into()],
         created_at: t0() - Duration::hours(1),
         expires_at: t0() + Duration::days(3),
     };
     for c in [
-        code("again-code", "again-zawadi", "again-team", Role::Supervisor),
-        code("again-baraka", "again-baraka", "again-team", Role::Worker),
-        code(
-            "again-elsewhere",
-            "again-zawadi",
-            "other-team",
-            Role::Worker,
-        ),
-        code("again-late", "again-zawadi", "again-team", Role::Worker),
+        code("again-code", zawadi, Role::Supervisor),
+        code("again-baraka", baraka, Role::Worker),
+        code("again-elsewhere", elsewhere, Role::Worker),
+        code("again-late", zawadi, Role::Worker),
     ] {
         db.create_enrollment(c).await.expect("create enrolment");
     }
@@ -477,7 +496,7 @@ pub async fn a_device_enrols_again_as_itself_with_its_token_and_its_workers_code
             again(first.id, "again-t2", "suite-token-again"),
         )
         .await,
-        "this code is for again-baraka of team again-team",
+        "this code is for again-baraka (worker",
     );
     refused(
         db.redeem_enrollment(
@@ -485,7 +504,7 @@ pub async fn a_device_enrols_again_as_itself_with_its_token_and_its_workers_code
             again(first.id, "again-t2", "suite-token-again"),
         )
         .await,
-        "holds the records of again-zawadi of team again-team",
+        "holds the records of again-zawadi (worker",
     );
     refused(
         db.redeem_enrollment(
@@ -2482,4 +2501,142 @@ pub async fn history_tags_name_the_stretch_a_cursor_stands_on<D: Database>(db: &
     );
     let new_tag = db.history_tag(later).await.expect("tag").expect("sealed");
     assert_ne!(Some(new_tag), tag, "each stretch has its own tag");
+}
+
+// ---------------------------------------------------------------------------------------
+// Workers are records with ids.
+// ---------------------------------------------------------------------------------------
+
+/// Two people of one name in two teams are two workers: neither receives nor may change the
+/// other's outreach; a second phone of one of them is hers; a name that fits two workers of
+/// one team is refused in words; a new name shows on her records and devices.
+pub async fn two_workers_of_one_name_are_two_people<D: Database>(db: &D) {
+    let east = enrol(
+        db,
+        "twin-a",
+        "twin-amina",
+        Some("twin-east"),
+        Role::Worker,
+        &["AQ"],
+    )
+    .await;
+    let west = enrol(
+        db,
+        "twin-b",
+        "Twin-Amina",
+        Some("twin-west"),
+        Role::Worker,
+        &["AQ"],
+    )
+    .await;
+    let east2 = enrol(
+        db,
+        "twin-a2",
+        "twin-amina",
+        Some("twin-east"),
+        Role::Worker,
+        &["AQ"],
+    )
+    .await;
+    assert_ne!(
+        east.worker_id, west.worker_id,
+        "one name in two teams is two people"
+    );
+    assert_eq!(east.worker_id, east2.worker_id, "her second phone is hers");
+    let start_west = caught_up(db, &west).await;
+    let start_east2 = caught_up(db, &east2).await;
+    let now = t0() + Duration::hours(9);
+    let entity = named("twin-session");
+    let mut log = Log::new(&east);
+    let create = log.op(
+        OpKind::SessionCreate,
+        entity,
+        session_fields("Bus park", 7),
+        100_000,
+    );
+    db.push_ops(&east, vec![create.clone()], now)
+        .await
+        .expect("create");
+    assert!(
+        read_feed(db, &west, start_west, 1 << 20)
+            .await
+            .op_ids()
+            .is_empty(),
+        "the other Amina received this Amina's session"
+    );
+    assert_eq!(
+        read_feed(db, &east2, start_east2, 1 << 20).await.op_ids(),
+        vec![create.op_id],
+        "her second phone did not receive her session"
+    );
+    let mut other = Log::new(&west);
+    let edit = other.op(
+        OpKind::SessionUpdate,
+        entity,
+        json!({"notes": "not mine"}),
+        200_000,
+    );
+    let pushed = db.push_ops(&west, vec![edit], now).await.expect("stored");
+    assert_eq!(
+        pushed
+            .refused
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect::<Vec<_>>(),
+        ["forbidden"]
+    );
+    let r = record(db, entity).await.expect("record");
+    assert_eq!((r.version, r.worker_id), (1, east.worker_id));
+
+    for _ in 0..2 {
+        db.add_worker(NewWorker {
+            id: Uuid::new_v4(),
+            name: "twin-juma".into(),
+            team: Some("twin-east".into()),
+            role: Role::Worker,
+            regions: vec![],
+            now,
+        })
+        .await
+        .expect("add worker");
+    }
+    match db
+        .choose_worker(WorkerChoice::Named(NewWorker {
+            id: Uuid::new_v4(),
+            name: "twin-juma".into(),
+            team: Some("twin-east".into()),
+            role: Role::Worker,
+            regions: vec![],
+            now,
+        }))
+        .await
+    {
+        Err(DbError::Invalid(m)) => assert!(m.contains("2 workers are named"), "{m}"),
+        other => panic!("a name that fits two workers was taken: {other:?}"),
+    }
+    let before = db.workers().await.expect("workers").len();
+    let renamed = db
+        .edit_worker(
+            east.worker_id,
+            crate::WorkerEdit {
+                name: Some("twin-amina-yusuf".into()),
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .expect("rename");
+    assert_eq!(renamed.name, "twin-amina-yusuf");
+    assert_eq!(db.workers().await.expect("workers").len(), before);
+    assert_eq!(
+        record(db, entity).await.expect("record").worker,
+        "twin-amina-yusuf"
+    );
+    let devices = db.devices().await.expect("devices");
+    for d in devices.iter().filter(|d| d.worker_id == east.worker_id) {
+        assert_eq!(d.worker, "twin-amina-yusuf");
+    }
+    assert!(devices
+        .iter()
+        .any(|d| d.id == west.id && d.worker == "Twin-Amina"));
 }

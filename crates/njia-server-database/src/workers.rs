@@ -182,12 +182,10 @@ pub fn choose(held: &[WorkerRecord], choice: &WorkerChoice) -> DbResult<(WorkerR
                 what: "worker",
                 id: id.to_string(),
             }),
-        WorkerChoice::Named(new) => {
-            match pick(held, &new.name, new.team.as_deref())? {
-                Some(w) => Ok((w.clone(), false)),
-                None => Ok((new.record(), true)),
-            }
-        }
+        WorkerChoice::Named(new) => match pick(held, &new.name, new.team.as_deref())? {
+            Some(w) => Ok((w.clone(), false)),
+            None => Ok((new.record(), true)),
+        },
     }
 }
 
@@ -209,13 +207,20 @@ mod tests {
 
     #[test]
     fn one_name_in_two_teams_is_two_people() {
-        let held = vec![worker("Amina Yusuf", Some("Eastleigh")), worker("Amina Yusuf", Some("Kibera"))];
-        let a = pick(&held, "amina  yusuf", Some("eastleigh")).unwrap().unwrap();
+        let held = vec![
+            worker("Amina Yusuf", Some("Eastleigh")),
+            worker("Amina Yusuf", Some("Kibera")),
+        ];
+        let a = pick(&held, "amina  yusuf", Some("eastleigh"))
+            .unwrap()
+            .unwrap();
         assert_eq!(a.id, held[0].id);
         let b = pick(&held, "Amina Yusuf", Some("Kibera")).unwrap().unwrap();
         assert_eq!(b.id, held[1].id);
         assert!(pick(&held, "Amina Yusuf", None).unwrap().is_none());
-        assert!(pick(&held, "Amina Yusuf", Some("Mathare")).unwrap().is_none());
+        assert!(pick(&held, "Amina Yusuf", Some("Mathare"))
+            .unwrap()
+            .is_none());
     }
 
     #[test]
@@ -238,7 +243,10 @@ mod tests {
 
     #[test]
     fn names_are_cleaned_and_checked() {
-        assert_eq!(clean_name("name", "  Amina   Yusuf ").unwrap(), "Amina Yusuf");
+        assert_eq!(
+            clean_name("name", "  Amina   Yusuf ").unwrap(),
+            "Amina Yusuf"
+        );
         assert!(clean_name("name", "   ").is_err());
         assert!(clean_name("name", &"x".repeat(101)).is_err());
         assert!(clean_name("name", "a\u{1b}[2J").is_err());

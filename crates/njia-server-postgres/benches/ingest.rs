@@ -142,8 +142,20 @@ fn main() {
             let code = format!("bench-code-{d}");
             db.create_enrollment(NewEnrollment {
                 code_hash: code.clone(),
-                worker: format!("chw-{d:03}"),
-                team: Some(format!("team-{}", d % 10)),
+                worker_id: db
+                    .choose_worker(njia_server_database::WorkerChoice::Named(
+                        njia_server_database::NewWorker {
+                            id: uuid::Uuid::new_v4(),
+                            name: format!("chw-{d:03}"),
+                            team: Some(format!("team-{}", d % 10)),
+                            role: Role::Worker,
+                            regions: Vec::new(),
+                            now: chrono::Utc::now(),
+                        },
+                    ))
+                    .await
+                    .expect("worker")
+                    .id,
                 role: Role::Worker,
                 regions: vec!["KE".into()],
                 created_at: t0,

@@ -116,10 +116,7 @@ pub(crate) async fn redeem_enrollment(
         .get::<_, Option<Uuid>>("worker_id")
         .ok_or_else(|| DbError::Backend("an enrolment code without a worker is stored".into()))?;
     let worker = tx
-        .query_one(
-            "SELECT name, team FROM worker WHERE id = $1",
-            &[&worker_id],
-        )
+        .query_one("SELECT name, team FROM worker WHERE id = $1", &[&worker_id])
         .await
         .map_err(backend)?;
     let (name, team) = (

@@ -213,7 +213,13 @@ async fn remaining(
     let count: i64 = tx
         .query_one(
             REMAINING,
-            &[&cursor, &device.regions, &device.id, &device.worker_id, &team],
+            &[
+                &cursor,
+                &device.regions,
+                &device.id,
+                &device.worker_id,
+                &team,
+            ],
         )
         .await
         .map_err(backend)?

@@ -73,7 +73,10 @@ pub(crate) async fn add(client: &Client, w: NewWorker) -> DbResult<WorkerRecord>
     decode(&row)
 }
 
-pub(crate) async fn choose_worker(client: &mut Client, choice: WorkerChoice) -> DbResult<WorkerRecord> {
+pub(crate) async fn choose_worker(
+    client: &mut Client,
+    choice: WorkerChoice,
+) -> DbResult<WorkerRecord> {
     let tx = client.transaction().await.map_err(backend)?;
     // Two enrolments of one new name at once: the second waits, then finds the first's.
     tx.batch_execute("LOCK TABLE worker IN SHARE ROW EXCLUSIVE MODE")

@@ -34,9 +34,21 @@ async fn enroll(
     let code = format!("code-{n}");
     db.create_enrollment(NewEnrollment {
         code_hash: code.clone(),
-        worker: worker.into(),
-        team: team.map(Into::into),
-        role,
+        worker_id: db
+            .choose_worker(njia_server_database::WorkerChoice::Named(
+                njia_server_database::NewWorker {
+                    id: uuid::Uuid::new_v4(),
+                    name: worker.into(),
+                    team: team.map(Into::into),
+                    role: role,
+                    regions: Vec::new(),
+                    now: chrono::Utc::now(),
+                },
+            ))
+            .await
+            .expect("worker")
+            .id,
+        role: role,
         regions: regions.iter().map(|r| r.to_string()).collect(),
         created_at: t0(),
         expires_at: t0() + Duration::days(1),

@@ -50,8 +50,20 @@ async fn run(per_region: usize) {
     }
     db.create_enrollment(NewEnrollment {
         code_hash: "code".into(),
-        worker: "chw".into(),
-        team: None,
+        worker_id: db
+            .choose_worker(njia_server_database::WorkerChoice::Named(
+                njia_server_database::NewWorker {
+                    id: uuid::Uuid::new_v4(),
+                    name: "chw".into(),
+                    team: None,
+                    role: Role::Worker,
+                    regions: Vec::new(),
+                    now: chrono::Utc::now(),
+                },
+            ))
+            .await
+            .expect("worker")
+            .id,
         role: Role::Worker,
         regions: vec!["KE".into()],
         created_at: now,

@@ -96,8 +96,20 @@ async fn enrol(db: &SqliteDatabase, n: usize) -> DeviceRecord {
     let code = format!("code-{n}");
     db.create_enrollment(NewEnrollment {
         code_hash: code.clone(),
-        worker: format!("chw-{n}"),
-        team: Some(format!("team-{}", n % 10)),
+        worker_id: db
+            .choose_worker(njia_server_database::WorkerChoice::Named(
+                njia_server_database::NewWorker {
+                    id: uuid::Uuid::new_v4(),
+                    name: format!("chw-{n}"),
+                    team: Some(format!("team-{}", n % 10)),
+                    role: Role::Worker,
+                    regions: Vec::new(),
+                    now: chrono::Utc::now(),
+                },
+            ))
+            .await
+            .expect("worker")
+            .id,
         role: Role::Worker,
         regions: vec!["KE".into()],
         created_at: now,

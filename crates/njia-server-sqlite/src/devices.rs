@@ -176,7 +176,11 @@ pub(crate) fn redeem_enrollment(
             team
         ])?;
     } else {
-        insert_device(&tx, d, (&worker_id, &worker, team.as_deref(), &role, &regions))?;
+        insert_device(
+            &tx,
+            d,
+            (&worker_id, &worker, team.as_deref(), &role, &regions),
+        )?;
     }
     tx.prepare_cached("UPDATE enrollment SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1")?
         .execute(params![code_hash, ts(d.now), d.id.to_string()])?;

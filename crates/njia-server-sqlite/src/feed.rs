@@ -156,8 +156,12 @@ pub(crate) fn changes(
         let mut svc_rows =
             svc_stmt.query(params![cursor, !regions.is_empty(), to_json(regions)?])?;
         let mut op_stmt = tx.prepare_cached(OPS_SQL)?;
-        let mut op_rows =
-            op_stmt.query(params![cursor, device.id.to_string(), device.worker_id.to_string(), team])?;
+        let mut op_rows = op_stmt.query(params![
+            cursor,
+            device.id.to_string(),
+            device.worker_id.to_string(),
+            team
+        ])?;
         let mut next_svc = svc_rows
             .next()?
             .map(|r| service_item(r, regions, cursor, patches))
@@ -234,7 +238,12 @@ fn remaining(
     let ops: i64 = tx
         .prepare_cached(&format!("SELECT count(*) FROM ({OPS_SQL})"))?
         .query_row(
-            params![cursor, device.id.to_string(), device.worker_id.to_string(), team],
+            params![
+                cursor,
+                device.id.to_string(),
+                device.worker_id.to_string(),
+                team
+            ],
             |r| r.get(0),
         )?;
     Ok((services + ops).unsigned_abs())

@@ -191,7 +191,8 @@ impl Database for SqliteDatabase {
     }
 
     async fn choose_worker(&self, choice: WorkerChoice) -> DbResult<WorkerRecord> {
-        self.write(move |c| workers::choose_worker(c, &choice)).await
+        self.write(move |c| workers::choose_worker(c, &choice))
+            .await
     }
 
     async fn workers(&self) -> DbResult<Vec<WorkerRecord>> {

@@ -11,7 +11,15 @@ use crate::error::Result;
 
 const COLUMNS: &str = "id, name, team, role, regions, created_at, updated_at";
 
-type WorkerRow = (String, String, Option<String>, String, String, String, String);
+type WorkerRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+);
 
 fn row(r: &Row<'_>) -> rusqlite::Result<WorkerRow> {
     Ok((

@@ -27,8 +27,20 @@ async fn enrol(db: &SqliteDatabase, n: u32, worker: &str) -> njia_server_databas
     let t = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap();
     db.create_enrollment(NewEnrollment {
         code_hash: format!("code-{n}"),
-        worker: worker.into(),
-        team: Some("team".into()),
+        worker_id: db
+            .choose_worker(njia_server_database::WorkerChoice::Named(
+                njia_server_database::NewWorker {
+                    id: uuid::Uuid::new_v4(),
+                    name: worker.into(),
+                    team: Some("team".into()),
+                    role: Role::Worker,
+                    regions: Vec::new(),
+                    now: chrono::Utc::now(),
+                },
+            ))
+            .await
+            .expect("worker")
+            .id,
         role: Role::Worker,
         regions: vec!["KE".into()],
         created_at: t,

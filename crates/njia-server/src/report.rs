@@ -624,6 +624,7 @@ mod tests {
             id: Uuid::now_v7(),
             kind: RecordKind::Session,
             device_id: Uuid::nil(),
+            worker_id: Uuid::nil(),
             worker: "Amina".into(),
             team: team.map(str::to_string),
             version: 1,

@@ -30,7 +30,11 @@ pub struct EnrollArgs {
     pub command: Option<EnrollCommand>,
     /// The worker's name: the code is for the one worker of this name in --team, a new
     /// worker when there is none.
-    #[arg(long, required_unless_present = "worker_id", conflicts_with = "worker_id")]
+    #[arg(
+        long,
+        required_unless_present = "worker_id",
+        conflicts_with = "worker_id"
+    )]
     pub worker: Option<String>,
     /// The worker exactly, by id (`njia-server workers list`): for two workers of one name.
     #[arg(long, value_name = "ID")]
@@ -123,8 +127,13 @@ fn worker_json(w: &WorkerRecord, devices: usize) -> serde_json::Value {
 
 pub async fn enroll<D: Database>(db: &D, args: EnrollArgs, json: bool) -> anyhow::Result<()> {
     if let Some(EnrollCommand::Revoke { code }) = args.command {
-        let cancelled = match db.revoke_enrollment(&hash(&normalize_code(&code)), Utc::now()).await {
-            Err(DbError::CodeUnknown) => bail!("no enrolment code {code} was issued by this server"),
+        let cancelled = match db
+            .revoke_enrollment(&hash(&normalize_code(&code)), Utc::now())
+            .await
+        {
+            Err(DbError::CodeUnknown) => {
+                bail!("no enrolment code {code} was issued by this server")
+            }
             other => other?,
         };
         if json {
@@ -175,8 +184,10 @@ pub async fn enroll<D: Database>(db: &D, args: EnrollArgs, json: bool) -> anyhow
     .await
     .context("no code was issued")?;
     if json {
-        print_json(&json!({"code": code, "expires_at": expires_at, "worker": worker.name,
-            "worker_id": worker.id, "team": worker.team, "role": role, "regions": regions}))
+        print_json(
+            &json!({"code": code, "expires_at": expires_at, "worker": worker.name,
+            "worker_id": worker.id, "team": worker.team, "role": role, "regions": regions}),
+        )
     } else {
         println!(
             "Enrolment code for {}{} (worker {}): {code} (valid once, until {})",
@@ -210,7 +221,10 @@ pub async fn workers<D: Database>(db: &D, cmd: WorkersCommand, json: bool) -> an
                 .filter(|w| w.id != OFFICE_WORKER_ID)
                 .collect();
             if json {
-                let list: Vec<_> = workers.iter().map(|w| worker_json(w, count(w.id))).collect();
+                let list: Vec<_> = workers
+                    .iter()
+                    .map(|w| worker_json(w, count(w.id)))
+                    .collect();
                 return print_json(&list);
             }
             for w in &workers {

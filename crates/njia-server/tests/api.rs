@@ -80,8 +80,21 @@ impl TestApp {
         self.db
             .create_enrollment(NewEnrollment {
                 code_hash: hash(&normalize_code(&code)),
-                worker: worker.into(),
-                team: Some("eastleigh".into()),
+                worker_id: self
+                    .db
+                    .choose_worker(njia_server_database::WorkerChoice::Named(
+                        njia_server_database::NewWorker {
+                            id: uuid::Uuid::new_v4(),
+                            name: worker.into(),
+                            team: Some("eastleigh".into()),
+                            role: Role::Worker,
+                            regions: Vec::new(),
+                            now: chrono::Utc::now(),
+                        },
+                    ))
+                    .await
+                    .expect("worker")
+                    .id,
                 role: Role::Worker,
                 regions: vec!["KE".into()],
                 created_at: Utc::now(),
