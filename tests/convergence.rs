@@ -74,7 +74,7 @@ async fn enrol(
                     id: uuid::Uuid::new_v4(),
                     name: worker.into(),
                     team: Some("team".into()),
-                    role: role,
+                    role,
                     regions: Vec::new(),
                     now: chrono::Utc::now(),
                 },
@@ -82,7 +82,7 @@ async fn enrol(
             .await
             .expect("worker")
             .id,
-        role: role,
+        role,
         regions: vec!["KE".into()],
         created_at: now,
         expires_at: now + Duration::hours(1),

@@ -40,7 +40,7 @@ async fn enroll(
                     id: uuid::Uuid::new_v4(),
                     name: worker.into(),
                     team: team.map(Into::into),
-                    role: role,
+                    role,
                     regions: Vec::new(),
                     now: chrono::Utc::now(),
                 },
@@ -48,7 +48,7 @@ async fn enroll(
             .await
             .expect("worker")
             .id,
-        role: role,
+        role,
         regions: regions.iter().map(|r| r.to_string()).collect(),
         created_at: t0(),
         expires_at: t0() + Duration::days(1),
