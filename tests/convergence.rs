@@ -70,14 +70,13 @@ async fn enrol(
         code_hash: code.clone(),
         worker_id: db
             .choose_worker(njia_server_database::WorkerChoice::Named(
-                njia_server_database::NewWorker {
-                    id: uuid::Uuid::new_v4(),
-                    name: worker.into(),
-                    team: Some("team".into()),
+                njia_server_database::NewWorker::new(
+                    worker,
+                    Some("team".into()),
                     role,
-                    regions: Vec::new(),
-                    now: chrono::Utc::now(),
-                },
+                    Vec::new(),
+                    chrono::Utc::now(),
+                ),
             ))
             .await
             .expect("worker")

@@ -341,8 +341,9 @@ pub trait Database: Clone + Send + Sync + 'static {
     fn workers(&self) -> impl Future<Output = DbResult<Vec<WorkerRecord>>> + Send;
 
     /// Changes a worker's attributes. A new name is shown everywhere the worker's name is
-    /// (devices, records, operations, corrections, unused codes); team, role and regions are
-    /// what later codes carry (see [`workers`]). [`DbError::NotFound`] if unknown.
+    /// (devices, records, operations, corrections; a code takes the worker's name and team
+    /// when redeemed); team, role and regions are what later codes carry (see [`workers`]).
+    /// [`DbError::NotFound`] if unknown.
     fn edit_worker(
         &self,
         id: Uuid,

@@ -2588,29 +2588,19 @@ pub async fn two_workers_of_one_name_are_two_people<D: Database>(db: &D) {
     let r = record(db, entity).await.expect("record");
     assert_eq!((r.version, r.worker_id), (1, east.worker_id));
 
+    let juma = || {
+        NewWorker::new(
+            "twin-juma",
+            Some("twin-east".into()),
+            Role::Worker,
+            vec![],
+            now,
+        )
+    };
     for _ in 0..2 {
-        db.add_worker(NewWorker {
-            id: Uuid::new_v4(),
-            name: "twin-juma".into(),
-            team: Some("twin-east".into()),
-            role: Role::Worker,
-            regions: vec![],
-            now,
-        })
-        .await
-        .expect("add worker");
+        db.add_worker(juma()).await.expect("add worker");
     }
-    match db
-        .choose_worker(WorkerChoice::Named(NewWorker {
-            id: Uuid::new_v4(),
-            name: "twin-juma".into(),
-            team: Some("twin-east".into()),
-            role: Role::Worker,
-            regions: vec![],
-            now,
-        }))
-        .await
-    {
+    match db.choose_worker(WorkerChoice::Named(juma())).await {
         Err(DbError::Invalid(m)) => assert!(m.contains("2 workers are named"), "{m}"),
         other => panic!("a name that fits two workers was taken: {other:?}"),
     }

@@ -58,6 +58,24 @@ pub struct NewWorker {
 }
 
 impl NewWorker {
+    /// A worker with a new random id (the office's own worker has a fixed one).
+    pub fn new(
+        name: impl Into<String>,
+        team: Option<String>,
+        role: Role,
+        regions: Vec<String>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            name: name.into(),
+            team,
+            role,
+            regions,
+            now,
+        }
+    }
+
     /// The record it becomes.
     pub fn record(&self) -> WorkerRecord {
         WorkerRecord {
@@ -194,14 +212,13 @@ mod tests {
     use super::*;
 
     fn worker(name: &str, team: Option<&str>) -> WorkerRecord {
-        NewWorker {
-            id: Uuid::new_v4(),
-            name: name.into(),
-            team: team.map(str::to_string),
-            role: Role::Worker,
-            regions: vec![],
-            now: Utc::now(),
-        }
+        NewWorker::new(
+            name,
+            team.map(str::to_string),
+            Role::Worker,
+            vec![],
+            Utc::now(),
+        )
         .record()
     }
 

@@ -144,14 +144,13 @@ fn main() {
                 code_hash: code.clone(),
                 worker_id: db
                     .choose_worker(njia_server_database::WorkerChoice::Named(
-                        njia_server_database::NewWorker {
-                            id: uuid::Uuid::new_v4(),
-                            name: format!("chw-{d:03}"),
-                            team: Some(format!("team-{}", d % 10)),
-                            role: Role::Worker,
-                            regions: Vec::new(),
-                            now: chrono::Utc::now(),
-                        },
+                        njia_server_database::NewWorker::new(
+                            format!("chw-{d:03}"),
+                            Some(format!("team-{}", d % 10)),
+                            Role::Worker,
+                            Vec::new(),
+                            chrono::Utc::now(),
+                        ),
                     ))
                     .await
                     .expect("worker")

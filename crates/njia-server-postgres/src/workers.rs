@@ -127,7 +127,6 @@ pub(crate) async fn edit(
     if after.name != held.name {
         for sql in [
             "UPDATE device SET worker = $2 WHERE worker_id = $1",
-            "UPDATE enrollment SET worker = $2 WHERE worker_id = $1",
             "UPDATE outreach_record SET worker = $2 WHERE worker_id = $1",
             "UPDATE operation SET owner_worker = $2 WHERE owner_worker_id = $1",
             "UPDATE correction SET worker = $2
@@ -138,12 +137,6 @@ pub(crate) async fn edit(
                 .map_err(backend)?;
         }
     }
-    tx.execute(
-        "UPDATE enrollment SET team = $2 WHERE worker_id = $1 AND used_at IS NULL",
-        &[&id, &after.team],
-    )
-    .await
-    .map_err(backend)?;
     tx.commit().await.map_err(backend)?;
     Ok(after)
 }

@@ -36,14 +36,13 @@ async fn enroll(
         code_hash: code.clone(),
         worker_id: db
             .choose_worker(njia_server_database::WorkerChoice::Named(
-                njia_server_database::NewWorker {
-                    id: uuid::Uuid::new_v4(),
-                    name: worker.into(),
-                    team: team.map(Into::into),
+                njia_server_database::NewWorker::new(
+                    worker,
+                    team.map(Into::into),
                     role,
-                    regions: Vec::new(),
-                    now: chrono::Utc::now(),
-                },
+                    Vec::new(),
+                    chrono::Utc::now(),
+                ),
             ))
             .await
             .expect("worker")

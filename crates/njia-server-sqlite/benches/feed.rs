@@ -52,14 +52,13 @@ async fn run(per_region: usize) {
         code_hash: "code".into(),
         worker_id: db
             .choose_worker(njia_server_database::WorkerChoice::Named(
-                njia_server_database::NewWorker {
-                    id: uuid::Uuid::new_v4(),
-                    name: "chw".into(),
-                    team: None,
-                    role: Role::Worker,
-                    regions: Vec::new(),
-                    now: chrono::Utc::now(),
-                },
+                njia_server_database::NewWorker::new(
+                    "chw",
+                    None,
+                    Role::Worker,
+                    Vec::new(),
+                    chrono::Utc::now(),
+                ),
             ))
             .await
             .expect("worker")

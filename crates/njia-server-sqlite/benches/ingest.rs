@@ -98,14 +98,13 @@ async fn enrol(db: &SqliteDatabase, n: usize) -> DeviceRecord {
         code_hash: code.clone(),
         worker_id: db
             .choose_worker(njia_server_database::WorkerChoice::Named(
-                njia_server_database::NewWorker {
-                    id: uuid::Uuid::new_v4(),
-                    name: format!("chw-{n}"),
-                    team: Some(format!("team-{}", n % 10)),
-                    role: Role::Worker,
-                    regions: Vec::new(),
-                    now: chrono::Utc::now(),
-                },
+                njia_server_database::NewWorker::new(
+                    format!("chw-{n}"),
+                    Some(format!("team-{}", n % 10)),
+                    Role::Worker,
+                    Vec::new(),
+                    chrono::Utc::now(),
+                ),
             ))
             .await
             .expect("worker")

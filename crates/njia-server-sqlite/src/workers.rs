@@ -129,7 +129,6 @@ pub(crate) fn edit(
     if after.name != held.name {
         for sql in [
             "UPDATE device SET worker = ?2 WHERE worker_id = ?1",
-            "UPDATE enrollment SET worker = ?2 WHERE worker_id = ?1",
             "UPDATE outreach_record SET worker = ?2 WHERE worker_id = ?1",
             "UPDATE outreach_op SET owner_worker = ?2 WHERE owner_worker_id = ?1",
             "UPDATE correction SET worker = ?2
@@ -138,9 +137,6 @@ pub(crate) fn edit(
             tx.prepare_cached(sql)?.execute(params![id, after.name])?;
         }
     }
-    // Codes not yet used carry the worker's team as it is now.
-    tx.prepare_cached("UPDATE enrollment SET team = ?2 WHERE worker_id = ?1 AND used_at IS NULL")?
-        .execute(params![id, after.team])?;
     tx.commit()?;
     Ok(after)
 }

@@ -29,14 +29,13 @@ async fn enrol(db: &SqliteDatabase, n: u32, worker: &str) -> njia_server_databas
         code_hash: format!("code-{n}"),
         worker_id: db
             .choose_worker(njia_server_database::WorkerChoice::Named(
-                njia_server_database::NewWorker {
-                    id: uuid::Uuid::new_v4(),
-                    name: worker.into(),
-                    team: Some("team".into()),
-                    role: Role::Worker,
-                    regions: Vec::new(),
-                    now: chrono::Utc::now(),
-                },
+                njia_server_database::NewWorker::new(
+                    worker,
+                    Some("team".into()),
+                    Role::Worker,
+                    Vec::new(),
+                    chrono::Utc::now(),
+                ),
             ))
             .await
             .expect("worker")

@@ -11,8 +11,8 @@ use njia_model::wire::Role;
 use njia_server::auth::{hash, new_code, normalize_code};
 use njia_server_database::workers::clean_name;
 use njia_server_database::{
-    Database, DbError, NewEnrollment, NewWorker, WorkerChoice, WorkerEdit, WorkerRecord,
-    OFFICE_WORKER_ID,
+    Database, DbError, DeviceRecord, NewEnrollment, NewWorker, WorkerChoice, WorkerEdit,
+    WorkerRecord, OFFICE_WORKER_ID,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -120,6 +120,23 @@ fn parse_team(team: Option<&str>) -> anyhow::Result<Option<String>> {
     }
 }
 
+/// How many devices of the worker are not revoked.
+fn active_devices(devices: &[DeviceRecord], worker: Uuid) -> usize {
+    devices
+        .iter()
+        .filter(|d| d.worker_id == worker && d.revoked_at.is_none())
+        .count()
+}
+
+/// Regions as staff read them: `all` for none.
+fn regions_text(regions: &[String]) -> String {
+    if regions.is_empty() {
+        "all".to_string()
+    } else {
+        regions.join(",")
+    }
+}
+
 fn worker_json(w: &WorkerRecord, devices: usize) -> serde_json::Value {
     json!({"id": w.id, "name": w.name, "team": w.team, "role": w.role, "regions": w.regions,
            "devices": devices, "created_at": w.created_at, "updated_at": w.updated_at})
@@ -155,14 +172,13 @@ pub async fn enroll<D: Database>(db: &D, args: EnrollArgs, json: bool) -> anyhow
     };
     let choice = match (args.worker_id, args.worker) {
         (Some(id), _) => WorkerChoice::Id(parse_uuid("worker", &id)?),
-        (None, Some(name)) => WorkerChoice::Named(NewWorker {
-            id: Uuid::new_v4(),
-            name: clean_name("worker's name", &name)?,
-            team: parse_team(args.team.as_deref())?,
-            role: role.unwrap_or(Role::Worker),
-            regions: regions.clone().unwrap_or_default(),
+        (None, Some(name)) => WorkerChoice::Named(NewWorker::new(
+            clean_name("worker's name", &name)?,
+            parse_team(args.team.as_deref())?,
+            role.unwrap_or(Role::Worker),
+            regions.clone().unwrap_or_default(),
             now,
-        }),
+        )),
         (None, None) => bail!("give --worker NAME (with --team) or --worker-id ID"),
     };
     let worker = db
@@ -208,12 +224,7 @@ pub async fn workers<D: Database>(db: &D, cmd: WorkersCommand, json: bool) -> an
     match cmd {
         WorkersCommand::List => {
             let devices = db.devices().await?;
-            let count = |id: Uuid| {
-                devices
-                    .iter()
-                    .filter(|d| d.worker_id == id && d.revoked_at.is_none())
-                    .count()
-            };
+            let count = |id: Uuid| active_devices(&devices, id);
             let workers: Vec<WorkerRecord> = db
                 .workers()
                 .await?
@@ -234,11 +245,7 @@ pub async fn workers<D: Database>(db: &D, cmd: WorkersCommand, json: bool) -> an
                     printable(&w.name),
                     printable(w.team.as_deref().unwrap_or("-")),
                     w.role.as_str(),
-                    if w.regions.is_empty() {
-                        "all".to_string()
-                    } else {
-                        w.regions.join(",")
-                    },
+                    regions_text(&w.regions),
                     count(w.id)
                 );
             }
@@ -251,14 +258,13 @@ pub async fn workers<D: Database>(db: &D, cmd: WorkersCommand, json: bool) -> an
             region,
         } => {
             let w = db
-                .add_worker(NewWorker {
-                    id: Uuid::new_v4(),
-                    name: clean_name("worker's name", &name)?,
-                    team: parse_team(team.as_deref())?,
-                    role: parse_role(&role)?,
-                    regions: parse_regions(&region)?,
-                    now: Utc::now(),
-                })
+                .add_worker(NewWorker::new(
+                    clean_name("worker's name", &name)?,
+                    parse_team(team.as_deref())?,
+                    parse_role(&role)?,
+                    parse_regions(&region)?,
+                    Utc::now(),
+                ))
                 .await?;
             if json {
                 print_json(&worker_json(&w, 0))
@@ -289,11 +295,7 @@ pub async fn workers<D: Database>(db: &D, cmd: WorkersCommand, json: bool) -> an
             }
             let w = db.edit_worker(id, edit, Utc::now()).await?;
             if json {
-                let devices = db.devices().await?;
-                let n = devices
-                    .iter()
-                    .filter(|d| d.worker_id == w.id && d.revoked_at.is_none())
-                    .count();
+                let n = active_devices(&db.devices().await?, w.id);
                 print_json(&worker_json(&w, n))
             } else {
                 println!(
@@ -302,11 +304,7 @@ pub async fn workers<D: Database>(db: &D, cmd: WorkersCommand, json: bool) -> an
                     printable(&w.name),
                     printable(w.team.as_deref().unwrap_or("-")),
                     w.role.as_str(),
-                    if w.regions.is_empty() {
-                        "all".to_string()
-                    } else {
-                        w.regions.join(",")
-                    }
+                    regions_text(&w.regions)
                 );
                 Ok(())
             }

@@ -83,14 +83,13 @@ impl TestApp {
                 worker_id: self
                     .db
                     .choose_worker(njia_server_database::WorkerChoice::Named(
-                        njia_server_database::NewWorker {
-                            id: uuid::Uuid::new_v4(),
-                            name: worker.into(),
-                            team: Some("eastleigh".into()),
-                            role: Role::Worker,
-                            regions: Vec::new(),
-                            now: chrono::Utc::now(),
-                        },
+                        njia_server_database::NewWorker::new(
+                            worker,
+                            Some("eastleigh".into()),
+                            Role::Worker,
+                            Vec::new(),
+                            chrono::Utc::now(),
+                        ),
                     ))
                     .await
                     .expect("worker")
