@@ -128,6 +128,11 @@ impl Server {
         panic!("njia-server did not come back on {addr}: {last}");
     }
 
+    /// The server process's id (to read its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Runs an admin command (`njia-server --data <dir> [--database-url …] args…`) on the
     /// server's storage.
     pub fn admin(&self, args: &[&str]) -> Run {

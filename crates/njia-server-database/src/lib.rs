@@ -92,6 +92,16 @@ pub struct PushResult {
     pub refused: Vec<RefusedOp>,
 }
 
+/// What a device has stored on the server over a stretch of time: what the per-device
+/// quota is measured against, so one device cannot fill the office's disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Operations held (applied or refused) and corrections received.
+    pub items: i64,
+    /// Their bytes as stored: operation payloads and correction text.
+    pub bytes: i64,
+}
+
 /// What restoring a device did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestoredDevice {
@@ -384,6 +394,13 @@ pub trait Database: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = DbResult<Option<DeviceRecord>>> + Send;
 
     fn devices(&self) -> impl Future<Output = DbResult<Vec<DeviceRecord>>> + Send;
+
+    /// What `device` has had stored since `since` (by the server's clock when received).
+    fn device_usage(
+        &self,
+        device: Uuid,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = DbResult<Usage>> + Send;
 
     /// Revokes a device; false if it was already revoked. [`DbError::NotFound`] if unknown.
     fn revoke_device(

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     CorrectionStatus, Database, DbError, DbResult, DeviceRecord, FeedPage, NewDevice,
-    NewEnrollment, NewFork, NewWorker, RecordKind, WorkerChoice, OFFICE_DEVICE_ID,
+    NewEnrollment, NewFork, NewWorker, RecordKind, Usage, WorkerChoice, OFFICE_DEVICE_ID,
 };
 
 /// Runs every check of the suite against `db`, which must be empty.
@@ -42,6 +42,7 @@ pub async fn run_all<D: Database>(db: D) {
     a_log_that_differs_from_the_held_one_diverges_and_forks(&db).await;
     history_tags_name_the_stretch_a_cursor_stands_on(&db).await;
     two_workers_of_one_name_are_two_people(&db).await;
+    a_devices_usage_counts_what_it_stored_in_the_window(&db).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2629,4 +2630,93 @@ pub async fn two_workers_of_one_name_are_two_people<D: Database>(db: &D) {
     assert!(devices
         .iter()
         .any(|d| d.id == west.id && d.worker == "Twin-Amina"));
+}
+
+/// The quota's measure: what one device stored since a time, operations (applied or held
+/// refused) and corrections, and nothing of another device's or from before the window.
+pub async fn a_devices_usage_counts_what_it_stored_in_the_window<D: Database>(db: &D) {
+    let phone = enrol(
+        db,
+        "usage-a",
+        "usage-amina",
+        Some("usage-team"),
+        Role::Worker,
+        &["AQ"],
+    )
+    .await;
+    let other = enrol(
+        db,
+        "usage-b",
+        "usage-baraka",
+        Some("usage-team"),
+        Role::Worker,
+        &["AQ"],
+    )
+    .await;
+    let since = t0() + Duration::days(30);
+    assert_eq!(
+        db.device_usage(phone.id, since).await.expect("usage"),
+        Usage::default(),
+        "nothing stored yet"
+    );
+    let mut log = Log::new(&phone);
+    let old = named("usage-old");
+    let early = vec![log.op(
+        OpKind::SessionCreate,
+        old,
+        session_fields("Before the window", 3),
+        1_000,
+    )];
+    db.push_ops(&phone, early, since - Duration::hours(1))
+        .await
+        .expect("push before the window");
+    let session = named("usage-session");
+    let batch = vec![
+        log.op(
+            OpKind::SessionCreate,
+            session,
+            session_fields("Eastleigh market", 12),
+            2_000,
+        ),
+        log.op(
+            OpKind::SessionUpdate,
+            session,
+            json!({"notes": "rain all morning"}),
+            2_001,
+        ),
+    ];
+    let bytes: i64 = batch
+        .iter()
+        .map(|op| serde_json::to_string(&op.payload).expect("json").len() as i64)
+        .sum();
+    db.push_ops(&phone, batch, since + Duration::hours(1))
+        .await
+        .expect("push in the window");
+    let mut other_log = Log::new(&other);
+    let theirs = vec![other_log.op(
+        OpKind::SessionCreate,
+        named("usage-theirs"),
+        session_fields("Someone else's", 4),
+        3_000,
+    )];
+    db.push_ops(&other, theirs, since + Duration::hours(1))
+        .await
+        .expect("other device's push");
+    let usage = db.device_usage(phone.id, since).await.expect("usage");
+    assert_eq!(usage.items, 2, "two operations in the window: {usage:?}");
+    // Backends store the payload as they like (PostgreSQL's JSON keeps spaces); the count
+    // is within a small factor of the JSON's size, never zero.
+    assert!(
+        usage.bytes >= bytes / 2 && usage.bytes <= bytes * 2,
+        "{} bytes counted for {bytes} of JSON",
+        usage.bytes
+    );
+    assert_eq!(
+        db.device_usage(phone.id, since - Duration::days(1))
+            .await
+            .expect("usage")
+            .items,
+        3,
+        "a wider window holds the earlier operation too"
+    );
 }

@@ -5,7 +5,7 @@ use deadpool_postgres::Client;
 use njia_model::wire::Role;
 use njia_server_database::{
     DbError, DbResult, DeviceRecord, Fork, HeldDevice, NewDevice, NewEnrollment, NewFork,
-    RestoredDevice,
+    RestoredDevice, Usage,
 };
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Row;
@@ -244,6 +244,25 @@ pub(crate) async fn devices(client: &Client) -> DbResult<Vec<DeviceRecord>> {
         .iter()
         .map(device_row)
         .collect()
+}
+
+pub(crate) async fn usage(client: &Client, device: Uuid, since: DateTime<Utc>) -> DbResult<Usage> {
+    let row = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM operation WHERE device_id = $1 AND received_at >= $2) \
+                  + (SELECT count(*) FROM correction WHERE device_id = $1 AND received_at >= $2), \
+                    (SELECT coalesce(sum(octet_length(payload::text)), 0) FROM operation \
+                      WHERE device_id = $1 AND received_at >= $2)::bigint \
+                  + (SELECT coalesce(sum(octet_length(coalesce(value, '') || note)), 0) \
+                       FROM correction WHERE device_id = $1 AND received_at >= $2)::bigint",
+            &[&device, &since],
+        )
+        .await
+        .map_err(backend)?;
+    Ok(Usage {
+        items: row.get(0),
+        bytes: row.get(1),
+    })
 }
 
 pub(crate) async fn revoke_device(client: &Client, id: Uuid, now: DateTime<Utc>) -> DbResult<bool> {

@@ -33,7 +33,7 @@ use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
     CorrectionRecord, CorrectionStatus, CorrectionsResult, Database, DbError, DbResult,
     DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, NewWorker,
-    OutreachRecord, PushResult, RestoredDevice, StoredOperation, WorkerChoice, WorkerEdit,
+    OutreachRecord, PushResult, RestoredDevice, StoredOperation, Usage, WorkerChoice, WorkerEdit,
     WorkerRecord,
 };
 use tokio_postgres::NoTls;
@@ -189,6 +189,10 @@ impl Database for PostgresDatabase {
 
     async fn devices(&self) -> DbResult<Vec<DeviceRecord>> {
         devices::devices(&self.client().await?).await
+    }
+
+    async fn device_usage(&self, device: Uuid, since: DateTime<Utc>) -> DbResult<Usage> {
+        devices::usage(&self.client().await?, device, since).await
     }
 
     async fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> DbResult<bool> {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use njia_server_database::{
     DbError, DeviceRecord, Fork, HeldDevice, NewDevice, NewEnrollment, NewFork, RestoredDevice,
+    Usage,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use uuid::Uuid;
@@ -253,6 +254,26 @@ pub(crate) fn all(conn: &Connection) -> Result<Vec<DeviceRecord>> {
         .query_map([], device_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(decode).collect()
+}
+
+pub(crate) fn usage(conn: &Connection, device: Uuid, since: DateTime<Utc>) -> Result<Usage> {
+    let (id, since) = (device.to_string(), ts(since));
+    let (ops, op_bytes): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(length(CAST(payload AS BLOB))), 0) FROM outreach_op \
+             WHERE device_id = ?1 AND received_at >= ?2",
+        )?
+        .query_row(params![id, since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (corrections, correction_bytes): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(length(CAST(coalesce(value, '') || note AS BLOB))), 0) \
+             FROM correction WHERE device_id = ?1 AND received_at >= ?2",
+        )?
+        .query_row(params![id, since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(Usage {
+        items: ops + corrections,
+        bytes: op_bytes + correction_bytes,
+    })
 }
 
 pub(crate) fn revoke(conn: &mut Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool> {

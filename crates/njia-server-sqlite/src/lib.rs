@@ -37,7 +37,7 @@ use njia_model::wire::{Correction, ServiceVersion};
 use njia_server_database::{
     CorrectionRecord, CorrectionStatus, CorrectionsResult, Database, DbError, DbResult,
     DeviceRecord, FeedPage, Fork, ImportSummary, NewDevice, NewEnrollment, NewFork, NewWorker,
-    OutreachRecord, PushResult, RestoredDevice, StoredOperation, WorkerChoice, WorkerEdit,
+    OutreachRecord, PushResult, RestoredDevice, StoredOperation, Usage, WorkerChoice, WorkerEdit,
     WorkerRecord,
 };
 use rusqlite::{Connection, OpenFlags};
@@ -235,6 +235,10 @@ impl Database for SqliteDatabase {
 
     async fn devices(&self) -> DbResult<Vec<DeviceRecord>> {
         self.read(|c| devices::all(c)).await
+    }
+
+    async fn device_usage(&self, device: Uuid, since: DateTime<Utc>) -> DbResult<Usage> {
+        self.read(move |c| devices::usage(c, device, since)).await
     }
 
     async fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> DbResult<bool> {

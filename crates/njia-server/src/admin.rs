@@ -2,7 +2,6 @@
 //! review corrections. They work on the storage directly, beside a running server.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
@@ -22,16 +21,7 @@ use uuid::Uuid;
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the HTTP API.
-    Serve {
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// PEM certificate chain, for TLS (with --tls-key).
-        #[arg(long, value_name = "PEM")]
-        tls_cert: Option<PathBuf>,
-        /// PEM private key, for TLS (with --tls-cert).
-        #[arg(long, value_name = "PEM")]
-        tls_key: Option<PathBuf>,
-    },
+    Serve(crate::serve::ServeArgs),
     /// Load directory data (same formats as `njia import`); every change goes to devices.
     Import { path: PathBuf },
     /// Issue a one-time enrolment code for a worker's device (`enroll revoke CODE` cancels
@@ -189,7 +179,7 @@ pub(crate) fn parse_uuid(what: &str, id: &str) -> anyhow::Result<Uuid> {
 
 pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Result<()> {
     match cmd {
-        Command::Serve { .. } => unreachable!("serve is dispatched by main"),
+        Command::Serve(_) => unreachable!("serve is dispatched by main"),
         Command::Import { path } => {
             let imported = njia_import::read_path(&path, &mut |_| {})
                 .with_context(|| format!("nothing was imported from {}", path.display()))?;

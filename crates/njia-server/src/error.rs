@@ -5,14 +5,18 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use http_body_util::LengthLimitError;
 use njia_model::wire::ApiError;
 use njia_server_database::DbError;
+use tower_http::timeout::TimeoutError;
 
 /// An error answered to a client.
 #[derive(Debug)]
 pub struct HttpError {
     pub status: StatusCode,
     pub body: ApiError,
+    /// Sent as `Retry-After` (whole seconds): when a refused client may try again.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl HttpError {
@@ -24,7 +28,14 @@ impl HttpError {
                 code: code.to_string(),
                 acked_idx: None,
             },
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client when to try again.
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -38,31 +49,23 @@ impl HttpError {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(wait) = self.retry_after {
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
+        response
     }
 }
 
 impl From<DbError> for HttpError {
     fn from(e: DbError) -> Self {
         match e {
-            DbError::CodeUnknown => Self::new(
-                StatusCode::UNAUTHORIZED,
-                "code_unknown",
-                "this enrolment code is not known: check it with the field office",
-            ),
-            DbError::CodeUsed => Self::new(
-                StatusCode::GONE,
-                "code_used",
-                "this enrolment code was already used: ask the field office for a new one",
-            ),
-            DbError::CodeExpired(at) => Self::new(
-                StatusCode::GONE,
-                "code_expired",
-                format!(
-                    "this enrolment code expired at {}: ask the field office for a new one",
-                    at.format("%Y-%m-%d %H:%M UTC")
-                ),
-            ),
+            // One answer for a code that is unknown, used or expired: the answer must not
+            // tell a guesser which codes exist. The handler logs which it was.
+            DbError::CodeUnknown | DbError::CodeUsed | DbError::CodeExpired(_) => code_refused(),
             DbError::Gap { acked } => {
                 let mut err = Self::new(
                     StatusCode::CONFLICT,
@@ -104,20 +107,59 @@ impl From<DbError> for HttpError {
     }
 }
 
+/// The answer to an enrolment code that cannot be redeemed, whatever the reason.
+pub fn code_refused() -> HttpError {
+    HttpError::new(
+        StatusCode::UNAUTHORIZED,
+        "code_unknown",
+        "this enrolment code cannot be used: it is not known, was already used (perhaps by an attempt whose answer was lost) or has expired; check it, or ask the field office for a new one",
+    )
+}
+
 impl From<JsonRejection> for HttpError {
     fn from(r: JsonRejection) -> Self {
-        let status = match r {
-            JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            JsonRejection::BytesRejection(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "too_large"
-        } else {
-            "invalid"
-        };
-        Self::new(status, code, r.body_text())
+        match &r {
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid", r.body_text())
+            }
+            // Reading the body failed: past the size limit (413, the device sends less),
+            // stalled (408, it retries), or a body that does not decode — a damaged zstd
+            // stream is the request's fault (400), not its size.
+            JsonRejection::BytesRejection(_) => {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE || caused_by::<LengthLimitError>(&r)
+                {
+                    Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", r.body_text())
+                } else if caused_by::<TimeoutError>(&r) {
+                    Self::new(
+                        StatusCode::REQUEST_TIMEOUT,
+                        "timeout",
+                        "the request body stopped arriving; send it again",
+                    )
+                } else {
+                    Self::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid",
+                        format!("the request body could not be read: {}", r.body_text()),
+                    )
+                }
+            }
+            _ => Self::new(StatusCode::BAD_REQUEST, "invalid", r.body_text()),
+        }
     }
+}
+
+/// Whether a body failed for this reason: past a size limit, or stalled past the body
+/// timeout. Each body layer boxes the error of the one beneath, so the cause is looked for
+/// down the chain.
+fn caused_by<E: std::error::Error + 'static>(r: &JsonRejection) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(r);
+    while let Some(e) = source {
+        if e.is::<E>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// Middleware: any error response that is not already JSON (body limits, unsupported
@@ -135,6 +177,7 @@ pub async fn json_errors(response: Response) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is larger than the server accepts; send fewer operations per request"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("invalid", "the request body's encoding or type is not supported: send JSON, optionally zstd-compressed"),
         StatusCode::METHOD_NOT_ALLOWED => ("invalid", "this method is not allowed on this path"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long to arrive or to answer; send it again"),
         StatusCode::NOT_FOUND => ("not_found", "no such path in the Njia API"),
         s if s.is_server_error() => ("internal", "the server could not complete this request; try again"),
         _ => ("invalid", "the request was not understood"),

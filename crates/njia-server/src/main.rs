@@ -1,16 +1,14 @@
 //! `njia-server`: run the field office's server and curate what it holds.
 
 mod admin;
+mod serve;
 mod workers;
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use njia_server::{router, AppState, Config};
 use njia_server_database::Database;
 use njia_server_postgres::PostgresDatabase;
 use njia_server_sqlite::SqliteDatabase;
@@ -35,7 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The server logs its requests; the staff's one-off commands stay quiet unless asked.
     let default_level = match cli.command {
-        admin::Command::Serve { .. } => "info",
+        admin::Command::Serve(_) => "info",
         _ => "warn",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("NJIA_LOG")
@@ -73,9 +71,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(url) => anyhow::bail!("--database-url {url}: only postgres:// URLs are supported (SQLite is the default, in --data)"),
         None => {
             let dir = cli.data.clone().unwrap_or_else(|| PathBuf::from("njia-data"));
-            std::fs::create_dir_all(&dir)
+            private_folder(&dir)
                 .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
-            let db = SqliteDatabase::open(&dir.join("njia-server.db"))
+            let path = dir.join("njia-server.db");
+            private_file(&path)
+                .with_context(|| format!("cannot create the database {}", path.display()))?;
+            let db = SqliteDatabase::open(&path)
                 .with_context(|| format!("cannot open the database in {}", dir.display()))?;
             dispatch(db, cli).await
         }
@@ -84,62 +85,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn dispatch<D: Database>(db: D, cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        admin::Command::Serve {
-            listen,
-            tls_cert,
-            tls_key,
-        } => serve(db, listen, tls_cert, tls_key).await,
+        admin::Command::Serve(args) => serve::serve(db, args).await,
         other => admin::run(&db, other, cli.json).await,
     }
 }
 
-async fn serve<D: Database>(
-    db: D,
-    listen: SocketAddr,
-    tls_cert: Option<PathBuf>,
-    tls_key: Option<PathBuf>,
-) -> anyhow::Result<()> {
-    let app = router(AppState {
-        db,
-        config: Arc::new(Config::default()),
-    });
-    let handle = axum_server::Handle::new();
-    let shutdown = handle.clone();
-    tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
-        shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-    });
-    let listener = std::net::TcpListener::bind(listen)
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    listener.set_nonblocking(true)?;
-    let addr = listener.local_addr()?;
-    match (tls_cert, tls_key) {
-        (Some(cert), Some(key)) => {
-            // Fails only if a provider is already installed, which is fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
-                .await
-                .with_context(|| {
-                    format!(
-                        "cannot read the TLS certificate {} or key {}",
-                        cert.display(),
-                        key.display()
-                    )
-                })?;
-            println!("listening on https://{addr}");
-            axum_server::from_tcp_rustls(listener, config)
-                .handle(handle)
-                .serve(app.into_make_service())
-                .await?;
-        }
-        (None, None) => {
-            println!("listening on http://{addr}");
-            axum_server::from_tcp(listener)
-                .handle(handle)
-                .serve(app.into_make_service())
-                .await?;
-        }
-        _ => anyhow::bail!("TLS needs both --tls-cert and --tls-key"),
+/// Creates the data folder readable by its owner only (0700); one that exists is left as
+/// the office set it up.
+fn private_folder(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates the database file readable by its owner only (0600) before SQLite opens it:
+/// SQLite gives its -wal and -shm files the database's mode. An existing file is kept.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
-    Ok(())
 }

@@ -1,8 +1,6 @@
 //! The HTTP API against real SQLite storage, in process: every bad input gets a 4xx with a
 //! JSON body in words and stores nothing; auth, enrolment, push and pull behave.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -27,16 +25,16 @@ struct TestApp {
 
 impl TestApp {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let db = SqliteDatabase::open(&dir.path().join("server.db")).unwrap();
-        let config = Config {
+        Self::with(Config {
             max_request_bytes: 256 * 1024,
             ..Config::default()
-        };
-        let app = router(AppState {
-            db: db.clone(),
-            config: Arc::new(config),
-        });
+        })
+    }
+
+    fn with(config: Config) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteDatabase::open(&dir.path().join("server.db")).unwrap();
+        let app = router(AppState::new(db.clone(), config));
         Self { _dir: dir, db, app }
     }
 
@@ -76,6 +74,16 @@ impl TestApp {
     }
 
     async fn enrolled(&self, worker: &str) -> EnrollResponse {
+        let code = self.code_for(worker).await;
+        let (status, body) = self
+            .json("POST", "/api/v1/enroll", None, json!({"code": code}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    /// An unused enrolment code for `worker`.
+    async fn code_for(&self, worker: &str) -> String {
         let code = format!("CODE{worker}12345").to_uppercase();
         self.db
             .create_enrollment(NewEnrollment {
@@ -101,11 +109,7 @@ impl TestApp {
             })
             .await
             .unwrap();
-        let (status, body) = self
-            .json("POST", "/api/v1/enroll", None, json!({"code": code}))
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value(body).unwrap()
+        code
     }
 }
 
@@ -185,7 +189,9 @@ async fn enrolment_codes_work_once() {
             json!({"code": "CODEAMINA12345"}),
         )
         .await;
-    assert_error(status, &body, StatusCode::GONE, "code_used");
+    // Used and unknown codes get one answer: a guesser learns nothing of which exist.
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "code_unknown");
+    let used_message = body["error"].clone();
     let (status, body) = t
         .json(
             "POST",
@@ -195,6 +201,7 @@ async fn enrolment_codes_work_once() {
         )
         .await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "code_unknown");
+    assert_eq!(body["error"], used_message, "one answer, word for word");
     let (status, body) = t
         .json("POST", "/api/v1/enroll", None, json!({"code": 5}))
         .await;
@@ -342,4 +349,147 @@ async fn zstd_both_ways_and_a_revoked_device_is_told() {
         .await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "revoked");
     assert!(body["error"].as_str().unwrap().contains("revoked"));
+}
+
+/// A sync request with this body, already encoded.
+fn raw_sync(token: &str, encoding: Option<&str>, body: Vec<u8>) -> Request<Body> {
+    let mut req = Request::post("/api/v1/sync")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if let Some(e) = encoding {
+        req = req.header(header::CONTENT_ENCODING, e);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+#[tokio::test]
+async fn a_damaged_zstd_body_is_a_bad_request_and_a_bomb_is_too_large() {
+    let t = TestApp::with(Config {
+        max_request_bytes: 256 * 1024,
+        max_decompressed_bytes: 1024 * 1024,
+        ..Config::default()
+    });
+    let e = t.enrolled("amina").await;
+    let mut damaged =
+        zstd::encode_all(json!({"cursor": 0, "ops": []}).to_string().as_bytes(), 3).unwrap();
+    let middle = damaged.len() / 2;
+    damaged.truncate(middle);
+    damaged.extend_from_slice(&[0xff; 16]);
+    let (status, bytes, _) = t.call(raw_sync(&e.token, Some("zstd"), damaged)).await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    // 413 would make the device shrink its batches for a stream that is simply damaged.
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+
+    // 8 MB of JSON in a few kilobytes of zstd: refused once it passes the decoded limit.
+    let bomb = format!(
+        "{{\"cursor\": 0, \"pad\": \"{}\"}}",
+        "x".repeat(8 * 1024 * 1024)
+    );
+    let bomb = zstd::encode_all(bomb.as_bytes(), 19).unwrap();
+    assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+    let (status, bytes, _) = t.call(raw_sync(&e.token, Some("zstd"), bomb)).await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    assert_eq!(t.db.devices().await.unwrap()[0].acked_idx, 0);
+}
+
+#[tokio::test]
+async fn a_device_past_its_daily_quota_is_refused_in_words_and_a_resend_is_not() {
+    let t = TestApp::with(Config {
+        quota_items_per_day: 3,
+        ..Config::default()
+    });
+    let e = t.enrolled("amina").await;
+    let token = Some(e.token.as_str());
+    let first: Vec<Operation> = (1..=3).map(|i| session_op(e.device_id, i)).collect();
+    let (status, body) = t
+        .json(
+            "POST",
+            "/api/v1/sync",
+            token,
+            json!({"ops": first, "cursor": 0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The same three again (an answer was lost): held already, never refused for the quota.
+    let (status, body) = t
+        .json(
+            "POST",
+            "/api/v1/sync",
+            token,
+            json!({"ops": first, "cursor": 0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A pull alone still works.
+    let (status, body) = t
+        .json("POST", "/api/v1/sync", token, json!({"cursor": 0}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = t
+        .json(
+            "POST",
+            "/api/v1/sync",
+            token,
+            json!({"ops": [session_op(e.device_id, 4)], "cursor": 0}),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::TOO_MANY_REQUESTS,
+        "quota_exceeded",
+    );
+    assert!(
+        body["error"].as_str().unwrap().contains("24 hours"),
+        "{body}"
+    );
+    assert_eq!(
+        t.db.devices().await.unwrap()[0].acked_idx,
+        3,
+        "nothing of it stored"
+    );
+    assert_eq!(t.db.outreach().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn wrong_codes_from_one_address_are_throttled_and_others_are_not() {
+    let t = TestApp::with(Config {
+        enroll_failures: 3,
+        ..Config::default()
+    });
+    let from = |ip: &str, code: &str| {
+        let mut req = Request::post("/api/v1/enroll")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({ "code": code }).to_string()))
+            .unwrap();
+        let addr: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        req
+    };
+    for _ in 0..3 {
+        let (status, bytes, _) = t.call(from("198.51.100.7", "ZZZZ-ZZZZ-ZZ")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        drop(bytes);
+    }
+    let (status, bytes, _) = t.call(from("198.51.100.7", "ZZZZ-ZZZZ-ZY")).await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_error(
+        status,
+        &body,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    );
+    // Even the right code waits: the throttle answers before the code is looked at.
+    let code = t.code_for("omari").await;
+    let (status, _, _) = t.call(from("198.51.100.7", &code)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let (status, bytes, _) = t.call(from("198.51.100.8", &code)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
 }

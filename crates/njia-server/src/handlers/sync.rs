@@ -12,7 +12,7 @@ use njia_model::ops::{OpKind, Operation};
 use njia_model::outreach::SessionInput;
 use njia_model::records::{check_operation, check_stamp};
 use njia_model::wire::{SyncRequest, SyncResponse, PROTOCOL};
-use njia_server_database::Database;
+use njia_server_database::{Database, DeviceRecord};
 use serde_json::Value;
 
 use crate::auth::{revoked, AnyDevice};
@@ -80,6 +80,7 @@ pub async fn sync<D: Database>(
         }
     }
     let now = Utc::now();
+    check_quota(&state, &device, &req, now).await?;
     if let Some(at) = device.revoked_at {
         // Kept in quarantine (refused `revoked`, never applied), not lost: the office sees
         // them, and restoring the device releases them to be sent again.
@@ -158,6 +159,59 @@ pub async fn sync<D: Database>(
         cursor_tag,
         server_time: now,
     }))
+}
+
+/// Refuses a push that would take the device past what it may store in 24 hours (counting
+/// only what the server does not hold yet: a resend after a lost answer is never refused
+/// for the quota). A pull alone is never refused.
+async fn check_quota<D: Database>(
+    state: &AppState<D>,
+    device: &DeviceRecord,
+    req: &SyncRequest,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), HttpError> {
+    let new_ops: Vec<&Operation> = req
+        .ops
+        .iter()
+        .filter(|op| op.idx > device.acked_idx)
+        .collect();
+    if new_ops.is_empty() && req.corrections.is_empty() {
+        return Ok(());
+    }
+    let items = (new_ops.len() + req.corrections.len()) as i64;
+    let bytes: usize = new_ops
+        .iter()
+        .map(|op| serde_json::to_string(&op.payload).map_or(0, |s| s.len()))
+        .sum::<usize>()
+        + req
+            .corrections
+            .iter()
+            .map(|c| c.note.len() + c.value.as_ref().map_or(0, String::len))
+            .sum::<usize>();
+    let config = &state.config;
+    let used = state
+        .db
+        .device_usage(device.id, now - chrono::Duration::hours(24))
+        .await?;
+    let over_items = used.items + items > config.quota_items_per_day;
+    let over_bytes = used.bytes + bytes as i64 > config.quota_bytes_per_day;
+    if !(over_items || over_bytes) {
+        return Ok(());
+    }
+    tracing::warn!(device = %device.id, used_items = used.items, used_bytes = used.bytes,
+        items, bytes, "push refused: the device's daily quota");
+    Err(HttpError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "quota_exceeded",
+        format!(
+            "this device has stored {} item(s), {} KB, on the server in the last 24 hours, and this push would take it past the office's limit of {} items and {} KB a day; nothing of it was stored. Ask the field office to check this device (njia-server serve --quota-items-per-day / --quota-bytes-per-day)",
+            used.items,
+            used.bytes / 1024,
+            config.quota_items_per_day,
+            config.quota_bytes_per_day / 1024
+        ),
+    )
+    .retry_after(std::time::Duration::from_secs(3600)))
 }
 
 /// Refuses a cursor that does not stand on this server's history: past its head, or on a
