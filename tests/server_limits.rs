@@ -255,3 +255,67 @@ fn the_data_folder_and_database_are_private_to_their_owner() {
     }
     assert!(data.join("njia-server.db").exists());
 }
+
+/// Control characters and direction overrides a device sends (in a correction's note, a
+/// session's place, its device label) reach the office's terminal escaped, never raw.
+#[test]
+fn device_text_reaches_a_staff_terminal_escaped() {
+    let server = Server::start(None);
+    server.import_demo(20, 4);
+    let amina = server.enrolled("Amina", "eastleigh", "worker");
+    amina.run(&["sync"]).ok();
+    // A service of the device's region, as it holds it.
+    let near = amina
+        .run(&[
+            "near",
+            "--lat",
+            "-1.2741",
+            "--lon",
+            "36.8516",
+            "--radius-km",
+            "5000",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let service = near[0]["id"].as_str().expect("a service near").to_string();
+    let hostile = "\u{1b}[2J\u{1b}[31mserver compromised\u{202e}txt.exe\u{9b}0m";
+    amina
+        .run(&[
+            "correct",
+            &service,
+            "--field",
+            "phone",
+            "--value",
+            "+254 700 000000",
+            "--note",
+            hostile,
+        ])
+        .ok();
+    amina.log(&serde_json::json!({
+        "started_at": "2026-11-20T09:30:00+03:00", "place": hostile,
+        "lat": -1.2741, "lon": 36.8516, "activity": "health_talk", "topics": ["hiv"],
+        "reached": [{"sex": "female", "age": "18-49", "group": "migrant", "count": 3}],
+        "status": "final", "admin_area": hostile}));
+    amina.run(&["sync"]).ok();
+    for args in [
+        &["corrections", "list"][..],
+        &["outreach", "list"],
+        &["report", "reached", "--by", "area"],
+        &["devices", "list"],
+    ] {
+        let out = server.admin(args).ok().stdout;
+        for bad in ['\u{1b}', '\u{202e}', '\u{9b}'] {
+            assert!(
+                !out.contains(bad),
+                "`njia-server {}` printed {bad:?} raw: {out:?}",
+                args.join(" ")
+            );
+        }
+    }
+    let corrections = server.admin(&["corrections", "list"]).ok().stdout;
+    assert!(
+        corrections.contains("\\u{1b}[2J"),
+        "the note is shown, escaped: {corrections}"
+    );
+}

@@ -223,8 +223,8 @@ pub async fn run<D: Database>(db: &D, cmd: Command, json: bool) -> anyhow::Resul
                     println!(
                         "{}  {:<20} {:<12} {:<10} {}{}",
                         d.id,
-                        d.worker,
-                        d.team.as_deref().unwrap_or("-"),
+                        printable(&d.worker),
+                        printable(d.team.as_deref().unwrap_or("-")),
                         d.role.as_str(),
                         d.regions.join(","),
                         d.revoked_at
@@ -729,13 +729,13 @@ async fn list_conflicts<D: Database>(db: &D, json: bool) -> anyhow::Result<()> {
             "{} {:?} of {}: {}: kept {} ({}, {}), lost {} ({}, {})",
             c.record_id,
             c.record_kind,
-            c.worker,
-            c.field,
-            c.kept.value,
-            who(&c.kept.device_id),
+            printable(&c.worker),
+            printable(&c.field),
+            printable(&c.kept.value.to_string()),
+            printable(&who(&c.kept.device_id)),
             c.kept.hlc,
-            c.lost.value,
-            who(&c.lost.device_id),
+            printable(&c.lost.value.to_string()),
+            printable(&who(&c.lost.device_id)),
             c.lost.hlc
         );
     }

@@ -574,6 +574,16 @@ pub fn referrals(
 
 /// Right-aligned numbers, left-aligned text: a plain table for a terminal.
 pub fn table(header: &[&str], rows: &[Vec<String>], numeric_from: usize) -> String {
+    // Cells come from devices (area names) and the directory: made safe for a terminal.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| njia_model::printable::printable(c))
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
