@@ -330,11 +330,9 @@ proptest! {
                 RawOp { kind: "session.create", entity: 1, wall_ms: json!("recent"), payload: Map::new(), from_valid: true },
                 RawOp { kind: "referral.create", entity: 3, wall_ms: json!("recent"), payload: Map::new(), from_valid: true },
             ];
-            let mut idx = 0;
             for batch in std::iter::once(&seed).chain(&batches) {
                 // Consecutive idx from what the server holds, as a device sends them.
-                let held = o.db.devices().await.expect("devices")[0].acked_idx;
-                idx = held;
+                let mut idx = o.db.devices().await.expect("devices")[0].acked_idx;
                 let ops: Vec<Value> = batch
                     .iter()
                     .map(|op| {
