@@ -208,7 +208,11 @@ pub(crate) fn open_encrypted(path: &Path, key: &StoreKey) -> Result<Connection> 
             Ok(conn)
         }
         Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
-            unlock::failed(path)?;
+            // The answer stays "wrong passphrase" even where the count cannot be written (a
+            // read-only folder): the wait is a brake on guessing through Njia, not the lock.
+            if let Err(e) = unlock::failed(path) {
+                tracing::warn!("cannot count the failed unlock: {e}");
+            }
             Err(StoreError::WrongPassphrase)
         }
         Err(e) => Err(e.into()),
