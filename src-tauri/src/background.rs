@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
-use njia_store::Store;
+use njia_store::{Store, StoreKey};
 use njia_sync::{Backoff, SyncClient, SyncReport};
 use serde::Serialize;
 use tauri::async_runtime::JoinHandle;
@@ -50,13 +50,13 @@ pub struct SyncTask {
 
 impl SyncTask {
     /// Starts the task for the store at `db_path`; it syncs at once if the store is enrolled.
-    pub fn spawn(app: AppHandle, db_path: PathBuf, passphrase: String) -> Self {
+    pub fn spawn(app: AppHandle, db_path: PathBuf, key: Arc<StoreKey>) -> Self {
         let wake = Arc::new(Notify::new());
         let activity = Arc::new(StdMutex::new(SyncActivity::default()));
         let runner = Runner {
             app,
             db_path,
-            passphrase,
+            key,
             activity: activity.clone(),
         };
         let handle = tauri::async_runtime::spawn(runner.run(wake.clone()));
@@ -98,7 +98,8 @@ enum Outcome {
 struct Runner {
     app: AppHandle,
     db_path: PathBuf,
-    passphrase: String,
+    /// The store's key, shared with the app's state; dropped with the task on lock.
+    key: Arc<StoreKey>,
     activity: Arc<StdMutex<SyncActivity>>,
 }
 
@@ -144,7 +145,7 @@ impl Runner {
 
     async fn round(&self, client: &SyncClient, store: &mut Option<Store>) -> Outcome {
         if store.is_none() {
-            match open_capped(self.db_path.clone(), self.passphrase.clone()).await {
+            match open_capped(self.db_path.clone(), self.key.clone()).await {
                 Ok(s) => *store = Some(s),
                 Err(e) => {
                     self.finish(None, Some(e));

@@ -3,6 +3,7 @@
 //! the user's language and act on it (a revoked device, a wrong passphrase) without parsing
 //! English text. `message` always carries the English words as a fallback.
 
+use njia_store::passphrase::PassphraseError;
 use njia_store::StoreError;
 use njia_sync::SyncError;
 use serde::Serialize;
@@ -19,6 +20,10 @@ pub enum AppError {
     /// A new store needs a passphrase of at least this many characters.
     #[error("choose a passphrase of at least {min} characters")]
     PassphraseTooShort { min: u32 },
+    /// A new store's passphrase is too easy to guess: `reason` is `repeated`, `sequence` or
+    /// `common` (the store's rule, `njia_store::passphrase`).
+    #[error("{message}")]
+    WeakPassphrase { reason: String, message: String },
     /// Input refused by a rule; nothing was stored. `message` says which rule.
     #[error("{message}")]
     Invalid { message: String },
@@ -56,6 +61,9 @@ pub enum AppError {
     Refused { message: String },
     #[error("{message}")]
     BadAddress { message: String },
+    /// Plain `http://` to a host that is not this machine or a private address.
+    #[error("{message}")]
+    Insecure { message: String },
     /// Anything else: the store or the app failed in a way the user cannot fix by retyping.
     #[error("{message}")]
     Internal { message: String },
@@ -67,7 +75,14 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::WrongPassphrase => Self::WrongPassphrase,
             StoreError::EmptyPassphrase => Self::PassphraseTooShort {
-                min: crate::state::MIN_PASSPHRASE_LEN as u32,
+                min: njia_store::passphrase::MIN_CHARS as u32,
+            },
+            StoreError::WeakPassphrase(PassphraseError::TooShort { min, .. }) => {
+                Self::PassphraseTooShort { min: min as u32 }
+            }
+            StoreError::WeakPassphrase(p) => Self::WeakPassphrase {
+                reason: p.code().to_string(),
+                message,
             },
             StoreError::Invalid(_) => Self::Invalid { message },
             StoreError::SessionNotFound(_)
@@ -100,6 +115,7 @@ impl From<SyncError> for AppError {
             SyncError::Server { status, .. } => Self::ServerError { status, message },
             SyncError::Refused { .. } | SyncError::Protocol { .. } => Self::Refused { message },
             SyncError::BadAddress { .. } => Self::BadAddress { message },
+            SyncError::Insecure { .. } => Self::Insecure { message },
             SyncError::Store(s) => s.into(),
         }
     }
@@ -156,5 +172,33 @@ mod tests {
             AppError::from(SyncError::Store(StoreError::ServiceNotFound("x".into()))),
             AppError::NotFound { .. }
         ));
+        assert!(matches!(
+            AppError::from(SyncError::Insecure {
+                address: "http://x.org".into()
+            }),
+            AppError::Insecure { .. }
+        ));
+    }
+
+    #[test]
+    fn a_weak_passphrase_crosses_with_the_stores_reason() {
+        assert_eq!(
+            AppError::from(StoreError::WeakPassphrase(PassphraseError::TooShort {
+                chars: 8,
+                min: 10
+            })),
+            AppError::PassphraseTooShort { min: 10 }
+        );
+        for (e, reason) in [
+            (PassphraseError::Repeated, "repeated"),
+            (PassphraseError::Sequence, "sequence"),
+            (PassphraseError::Common, "common"),
+        ] {
+            let app = AppError::from(StoreError::WeakPassphrase(e));
+            let json = serde_json::to_value(&app).unwrap();
+            assert_eq!(json["kind"], "weak_passphrase");
+            assert_eq!(json["reason"], reason);
+            assert!(json["message"].as_str().unwrap().contains("choose"));
+        }
     }
 }

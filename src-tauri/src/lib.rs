@@ -75,6 +75,8 @@ pub fn run() {
             commands::session::app_info,
             commands::session::unlock,
             commands::session::lock,
+            commands::session::still_here,
+            commands::session::set_auto_lock,
             commands::directory::near,
             commands::directory::search,
             commands::directory::places,

@@ -28,6 +28,8 @@ export const api = {
   appInfo: () => invoke<AppInfo>('app_info'),
   unlock: (passphrase: string) => invoke<Unlocked>('unlock', { passphrase }),
   lock: () => invoke<void>('lock'),
+  stillHere: () => invoke<void>('still_here'),
+  setAutoLock: (minutes: number) => invoke<number>('set_auto_lock', { minutes }),
   near: (args: NearArgs) => invoke<ServiceHit[]>('near', { args }),
   search: (args: SearchArgs) => invoke<ServiceHit[]>('search', { args }),
   places: (query: string, limit: number) => invoke<Place[]>('places', { query, limit }),
@@ -46,6 +48,11 @@ export const api = {
   syncStatus: () => invoke<SyncView>('sync_status'),
   syncNow: () => invoke<void>('sync_now'),
 };
+
+/** The app locked itself after idle time (the store is closed; unlock again). */
+export function onLocked(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>('locked', () => handler());
+}
 
 export function onSync(handler: (a: SyncActivity) => void): Promise<UnlistenFn> {
   return listen<SyncActivity>('sync', (e) => handler(e.payload));

@@ -205,6 +205,10 @@ pub struct EnrollArgs {
     /// A name for this device in the office's list (e.g. "Amina's tablet").
     #[arg(long, value_name = "L")]
     pub label: Option<String>,
+    /// Allow plain http:// to a public address or a host name (the token and outreach then
+    /// cross the network unencrypted). Without it http:// goes only to this machine or a private network.
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 #[derive(Args)]
@@ -212,6 +216,10 @@ pub struct SyncArgs {
     /// Another address of the same server for this round only (e.g. the office's local network).
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
+    /// Allow plain http:// to a public address or a host name (the token and outreach then
+    /// cross the network unencrypted). Without it http:// goes only to this machine or a private network.
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 #[derive(Args)]

@@ -6,16 +6,24 @@ use std::path::PathBuf;
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
 use njia_sync::blocking::BlockingClient;
-use njia_sync::SyncReport;
+use njia_sync::{SyncOptions, SyncReport};
 
 use crate::args::{CorrectArgs, EnrollArgs, SyncArgs};
 use crate::{output, unlock};
 
-/// `njia enroll --server URL --code CODE [--label L]`.
+/// The sync engine, allowing plain HTTP to any host only with `--insecure`.
+fn client(insecure: bool) -> anyhow::Result<BlockingClient> {
+    Ok(BlockingClient::with_options(SyncOptions {
+        insecure,
+        ..SyncOptions::default()
+    })?)
+}
+
+/// `njia enroll --server URL --code CODE [--label L] [--insecure]`.
 pub fn enroll(db: &Option<PathBuf>, a: EnrollArgs, json: bool) -> anyhow::Result<()> {
     let mut store = unlock::open(db)?;
     let before = store.enrollment()?;
-    let e = BlockingClient::new()?.enroll(&mut store, &a.server, &a.code, a.label.as_deref())?;
+    let e = client(a.insecure)?.enroll(&mut store, &a.server, &a.code, a.label.as_deref())?;
     if let Some(b) = before {
         eprintln!(
             "This device never synced with {}; the new enrolment replaces that one.",
@@ -49,7 +57,7 @@ pub fn enroll(db: &Option<PathBuf>, a: EnrollArgs, json: bool) -> anyhow::Result
 /// pending operation and correction was acknowledged and the feed has no more.
 pub fn sync(db: &Option<PathBuf>, a: SyncArgs, json: bool) -> anyhow::Result<()> {
     let mut store = unlock::open(db)?;
-    let client = BlockingClient::new()?;
+    let client = client(a.insecure)?;
     let spinner = (!json && std::io::stderr().is_terminal()).then(|| {
         let s = ProgressBar::new_spinner();
         s.set_style(

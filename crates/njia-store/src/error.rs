@@ -9,8 +9,15 @@ pub enum StoreError {
     /// The passphrase does not open this store.
     #[error("wrong passphrase: it does not open this store")]
     WrongPassphrase,
-    #[error("the passphrase is empty; choose one of at least 8 characters")]
+    #[error("the passphrase is empty")]
     EmptyPassphrase,
+    /// A new store's passphrase fails the rule of [`crate::passphrase::check`]; nothing was
+    /// created.
+    #[error("{0}; nothing was created")]
+    WeakPassphrase(#[from] crate::passphrase::PassphraseError),
+    /// A key derived for another store file (the file was replaced while it was unlocked).
+    #[error("{0} is not the store this key was made for; unlock it again")]
+    KeyMismatch(PathBuf),
     #[error("{0} is not a Njia store (it is a plain, unencrypted SQLite database)")]
     Unencrypted(PathBuf),
     #[error("cannot read {path}: {source}")]

@@ -18,14 +18,17 @@ pub mod corrections;
 mod crypto;
 pub mod directory;
 mod error;
+mod files;
 pub mod hours;
 pub mod near;
 mod oplog;
 pub mod outreach;
+pub mod passphrase;
 pub mod places;
 mod schema;
 pub mod search;
 pub mod sync;
+pub mod unlock;
 
 use std::path::{Path, PathBuf};
 
@@ -34,7 +37,9 @@ use njia_model::hlc::{Clock, Hlc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
+pub use crypto::{KdfParams, StoreKey};
 pub use error::StoreError;
+pub use files::create_private_dir;
 pub use oplog::OpLogStatus;
 
 /// The page cache a connection opens with, in KiB: enough for an import or a first sync of a
@@ -54,9 +59,30 @@ pub struct Store {
 
 impl Store {
     /// Opens the store at `path`, creating it (and its encryption salt) if it does not exist,
-    /// and upgrades its schema. A wrong passphrase is [`StoreError::WrongPassphrase`].
+    /// and upgrades its schema: [`Store::derive_key`] then [`Store::open_with_key`]. A wrong
+    /// passphrase is [`StoreError::WrongPassphrase`]; a new store's passphrase must meet
+    /// [`passphrase::check`].
     pub fn open(path: &Path, passphrase: &str) -> Result<Self> {
-        let mut conn = crypto::open_encrypted(path, passphrase)?;
+        let key = Self::derive_key(path, passphrase)?;
+        Self::open_with_key(path, &key)
+    }
+
+    /// Derives the key of the store at `path` from its passphrase (Argon2id at the cost the
+    /// store was made with, see [`KdfParams`]), first waiting what earlier wrong passphrases
+    /// call for ([`unlock`]). If there is no store yet, the passphrase must meet
+    /// [`passphrase::check`] ([`StoreError::WeakPassphrase`]) and the key gets a fresh salt;
+    /// [`Store::open_with_key`] then creates the store. Whether the passphrase is right is
+    /// known only when the key is used.
+    pub fn derive_key(path: &Path, passphrase: &str) -> Result<StoreKey> {
+        crypto::derive_key(path, passphrase)
+    }
+
+    /// Opens (or creates) the store at `path` with a key from [`Store::derive_key`], so an
+    /// app can open more connections without keeping the passphrase. A wrong key counts as a
+    /// failed unlock ([`unlock`]); a key derived for another file is
+    /// [`StoreError::KeyMismatch`].
+    pub fn open_with_key(path: &Path, key: &StoreKey) -> Result<Self> {
+        let mut conn = crypto::open_encrypted(path, key)?;
         schema::configure(&conn)?;
         schema::migrate(&mut conn)?;
         let device_id = match meta_get(&conn, "device_id")? {
@@ -78,6 +104,18 @@ impl Store {
             device_id,
             clock: Clock::resume(device_id, last),
         })
+    }
+
+    /// The wait the next unlock of the store at `path` makes before deriving its key, after
+    /// wrong passphrases in a row (zero at first): for a front end to say why it waits.
+    pub fn unlock_delay(path: &Path) -> Result<std::time::Duration> {
+        unlock::delay(path)
+    }
+
+    /// The Argon2id cost the key of the store at `path` is derived with (read from its salt,
+    /// no key needed); `None` if there is no store there yet.
+    pub fn kdf_params(path: &Path) -> Result<Option<KdfParams>> {
+        crypto::params_of(path)
     }
 
     /// The file this store lives in.

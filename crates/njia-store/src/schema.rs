@@ -68,7 +68,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.db");
         {
-            let mut conn = crate::crypto::open_encrypted(&path, PASS).unwrap();
+            let key = crate::crypto::derive_key(&path, PASS).unwrap();
+            let mut conn = crate::crypto::open_encrypted(&path, &key).unwrap();
             configure(&conn).unwrap();
             migrate_to(&mut conn, 1).unwrap();
             conn.execute_batch(

@@ -42,6 +42,10 @@ pub struct SyncOptions {
     /// Requests one sync may make before it stops and reports itself incomplete; a guard
     /// against a server that always says `more`.
     pub max_requests: u32,
+    /// Allow `http://` to any host. Off by default: plain HTTP carries the device's token
+    /// and its outreach readable by anyone on the network (a café's Wi-Fi), so without this
+    /// it is allowed only to this machine or a private address ([`check_transport`]).
+    pub insecure: bool,
 }
 
 impl Default for SyncOptions {
@@ -54,6 +58,7 @@ impl Default for SyncOptions {
             retries: 4,
             retry_backoff: Backoff::RETRY,
             max_requests: 1_000,
+            insecure: false,
         }
     }
 }
@@ -210,9 +215,17 @@ impl SyncClient {
         &self.options
     }
 
+    /// `address` normalised ([`normalize_server`]) and allowed by [`check_transport`] with
+    /// this client's [`SyncOptions::insecure`].
+    fn server_address(&self, address: &str) -> Result<String, SyncError> {
+        let server = normalize_server(address)?;
+        check_transport(&server, self.options.insecure)?;
+        Ok(server)
+    }
+
     /// `GET /api/v1/health`: whether the server answers, and its version.
     pub async fn health(&self, server: &str) -> Result<Health, SyncError> {
-        let server = normalize_server(server)?;
+        let server = self.server_address(server)?;
         let url = format!("{server}{API_PREFIX}/health");
         let mut report = SyncReport::default();
         let answer = self
@@ -239,7 +252,7 @@ impl SyncClient {
         code: &str,
         label: Option<&str>,
     ) -> Result<Enrollment, SyncError> {
-        let server = normalize_server(server)?;
+        let server = self.server_address(server)?;
         let again = store.reenrollment()?;
         let code = code.trim();
         if code.is_empty() {
@@ -355,8 +368,12 @@ impl SyncClient {
     ) -> Result<RoundEnd, SyncError> {
         let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
         let server = match server_override {
-            Some(s) => normalize_server(s)?,
-            None => enrollment.server.clone(),
+            Some(s) => self.server_address(s)?,
+            // A store enrolled over plain HTTP before the rule is held to it too.
+            None => {
+                check_transport(&enrollment.server, self.options.insecure)?;
+                enrollment.server.clone()
+            }
         };
         report.server = server.clone();
         let url = format!("{server}{API_PREFIX}/sync");
@@ -935,9 +952,123 @@ pub fn normalize_server(address: &str) -> Result<String, SyncError> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
+/// Whether a request to `server` (normalised) may go: `https://` always; `http://` only to
+/// this machine (`localhost`, 127.0.0.0/8, ::1) or a private or link-local address
+/// (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, fc00::/7, fe80::/10), where an
+/// office server on its own network is reached, unless `insecure`. A host name other than
+/// `localhost` over `http://` is refused: the device cannot know where it resolves.
+pub fn check_transport(server: &str, insecure: bool) -> Result<(), SyncError> {
+    let url = reqwest::Url::parse(server).map_err(|e| SyncError::BadAddress {
+        address: server.to_string(),
+        reason: e.to_string(),
+    })?;
+    if url.scheme() != "http" || insecure {
+        return Ok(());
+    }
+    let host = url.host_str().unwrap_or_default();
+    // An IPv6 host comes in brackets ("[::1]").
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let local = match bare.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => is_local_v4(ip),
+        Ok(std::net::IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
+            Some(v4) => is_local_v4(v4),
+            None => {
+                let first = ip.segments()[0];
+                ip.is_loopback() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+            }
+        },
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    };
+    if local {
+        Ok(())
+    } else {
+        Err(SyncError::Insecure {
+            address: server.to_string(),
+        })
+    }
+}
+
+fn is_local_v4(ip: std::net::Ipv4Addr) -> bool {
+    ip.is_loopback() || ip.is_private() || ip.is_link_local()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_goes_only_to_this_machine_or_a_private_network() {
+        for ok in [
+            "https://njia.example.org",
+            "https://8.8.8.8",
+            "http://localhost:8080",
+            "http://LOCALHOST",
+            "http://127.0.0.1:9",
+            "http://127.8.9.1",
+            "http://10.0.0.2:8080",
+            "http://172.16.0.1",
+            "http://172.31.255.254",
+            "http://192.168.1.10/njia",
+            "http://169.254.10.1",
+            "http://[::1]:8080",
+            "http://[fd12:3456::1]",
+            "http://[fc00::1]",
+            "http://[fe80::1]",
+            "http://[::ffff:192.168.0.1]",
+        ] {
+            assert!(check_transport(ok, false).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://njia.example.org",
+            "http://8.8.8.8",
+            "http://172.32.0.1",
+            "http://172.15.0.1",
+            "http://192.169.0.1",
+            "http://100.64.0.1",
+            "http://[2001:db8::1]",
+            "http://[::ffff:8.8.8.8]",
+            "http://office.local",
+            "http://localhost.evil.example",
+        ] {
+            let e = check_transport(refused, false).unwrap_err();
+            assert_eq!(e.kind(), "insecure", "{refused}");
+            let words = e.to_string();
+            assert!(
+                words.contains("https://") && words.contains("--insecure"),
+                "{words}"
+            );
+            assert!(
+                check_transport(refused, true).is_ok(),
+                "{refused} with insecure"
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_refuses_plain_http_to_a_public_host_before_connecting() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = SyncClient::new().unwrap();
+        // 192.0.2.1 (TEST-NET-1) never answers: an error other than `insecure` would mean a
+        // connection was tried.
+        let e = rt
+            .block_on(client.health("http://192.0.2.1:9"))
+            .unwrap_err();
+        assert_eq!(e.kind(), "insecure");
+        let insecure = SyncClient::with_options(SyncOptions {
+            insecure: true,
+            connect_timeout: std::time::Duration::from_millis(200),
+            retries: 0,
+            ..SyncOptions::default()
+        })
+        .unwrap();
+        let e = rt
+            .block_on(insecure.health("http://192.0.2.1:9"))
+            .unwrap_err();
+        assert_ne!(e.kind(), "insecure");
+    }
 
     fn answer(status: u16, body: &str) -> Answer {
         Answer {

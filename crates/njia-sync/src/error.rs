@@ -45,6 +45,9 @@ pub enum SyncError {
     Protocol { url: String, message: String },
     #[error("\"{address}\" is not a server address: {reason}")]
     BadAddress { address: String, reason: String },
+    /// Plain `http://` to a host that is not this machine or a private address.
+    #[error("{address} is plain http://, which would send this device's token and outreach unencrypted over the network: use its https:// address, or an http:// address on this machine or a private network (localhost, 10.x, 172.16–31.x, 192.168.x, 169.254.x, fc00::/7, fe80::/10); to accept the risk anyway, pass --insecure")]
+    Insecure { address: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -63,6 +66,7 @@ impl SyncError {
             Self::Refused { .. } => "refused",
             Self::Protocol { .. } => "protocol",
             Self::BadAddress { .. } => "bad_address",
+            Self::Insecure { .. } => "insecure",
             Self::Store(StoreError::AlreadySynced { .. }) => "already_synced",
             Self::Store(_) => "store",
         }

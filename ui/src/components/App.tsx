@@ -2,7 +2,7 @@
 // and the drafts that outlive a tab switch (the Find query, the session being written).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, onSync } from '../api';
+import { api, onLocked, onSync } from '../api';
 import type { AppInfo, DirectoryInfo, Service, ServiceHit, Session, SyncActivity, SyncView } from '../bindings';
 import { type Draft, draftFromSession, emptyDraft } from '../lib/draft';
 import { errorMessage, needsUnlock } from '../lib/errors';
@@ -36,6 +36,8 @@ export function App() {
   const [activity, setActivity] = useState<SyncActivity | null>(null);
   const [askError, setAskError] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
+  const [autoLock, setAutoLock] = useState(10);
+  const [idleLocked, setIdleLocked] = useState(false);
   // `last_sync` as it was when the round under way started: "synced" only if it moves.
   const baseline = useRef<string | null | undefined>(undefined);
   const wasRunning = useRef(false);
@@ -71,9 +73,25 @@ export function App() {
       api.syncNow().catch(() => {});
     };
     window.addEventListener('online', online);
+    // The app locked itself after idle time: back to the unlock screen, drafts dropped.
+    const unLocked = onLocked(() => {
+      closeScreens();
+      setIdleLocked(true);
+    }).catch(() => () => {});
+    // Touches and key presses keep the app unlocked; told at most every 15 s.
+    let told = 0;
+    const active = () => {
+      const now = Date.now();
+      if (now - told < 15_000) return;
+      told = now;
+      api.stillHere().catch(() => {});
+    };
+    for (const ev of ['pointerdown', 'keydown', 'wheel'] as const) window.addEventListener(ev, active, { passive: true });
     return () => {
       window.removeEventListener('online', online);
+      for (const ev of ['pointerdown', 'keydown', 'wheel'] as const) window.removeEventListener(ev, active);
       un.then((f) => f());
+      unLocked.then((f) => f());
     };
   }, []);
 
@@ -106,6 +124,8 @@ export function App() {
     try {
       const u = await api.unlock(passphrase);
       setInfo((i) => (i ? { ...i, first_run: false, unlocked: true } : i));
+      setAutoLock(u.auto_lock_minutes);
+      setIdleLocked(false);
       afterUnlock(u.enrolled);
       return null;
     } catch (e) {
@@ -115,6 +135,10 @@ export function App() {
 
   async function lock() {
     await api.lock().catch(() => {});
+    closeScreens();
+  }
+
+  function closeScreens() {
     setOpen(false);
     setView(null);
     setActivity(null);
@@ -173,7 +197,7 @@ export function App() {
           <LangPicker lang={lang} setLang={setLang} />
         </header>
         <main class="center">
-          <Unlock info={info} onUnlock={unlock} />
+          <Unlock info={info} idleLocked={idleLocked} onUnlock={unlock} />
         </main>
       </div>
     );
@@ -228,7 +252,19 @@ export function App() {
       );
       break;
     case 'settings':
-      screen = <Settings lang={lang} setLang={setLang} info={info} dir={dir} view={view} onLock={lock} onEnrol={() => go('enrol')} />;
+      screen = (
+        <Settings
+          lang={lang}
+          setLang={setLang}
+          info={info}
+          dir={dir}
+          view={view}
+          onLock={lock}
+          onEnrol={() => go('enrol')}
+          autoLock={autoLock}
+          onAutoLock={(m) => api.setAutoLock(m).then(setAutoLock, () => {})}
+        />
+      );
       break;
   }
 

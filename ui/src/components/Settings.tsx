@@ -1,8 +1,11 @@
-// Settings: language, the server this device is enrolled with, lock, about.
+// Settings: language, the server this device is enrolled with, auto-lock, lock, about.
 
 import type { AppInfo, DirectoryInfo, SyncView } from '../bindings';
 import { formatNumber } from '../lib/format';
 import { LANGUAGES, type Lang, t } from '../i18n';
+
+/** The idle minutes the app offers (src-tauri's AUTO_LOCK_CHOICES). */
+const AUTO_LOCK_CHOICES = [2, 5, 10, 30, 60];
 
 const NATIVE: Record<Lang, string> = { en: 'English', fr: 'Français', pt: 'Português', sw: 'Kiswahili' };
 
@@ -14,6 +17,8 @@ export function Settings(props: {
   view: SyncView | null;
   onLock: () => void;
   onEnrol: () => void;
+  autoLock: number;
+  onAutoLock: (minutes: number) => void;
 }) {
   const { lang, dir, view } = props;
   const healthsites = dir?.sources.some((s) => /healthsites|openstreetmap|osm/i.test(s)) ?? false;
@@ -48,6 +53,22 @@ export function Settings(props: {
           </>
         )}
       </dl>
+      <div class="field">
+        <label for="auto-lock">{t('settings.auto_lock')}</label>
+        <select
+          id="auto-lock"
+          data-testid="auto-lock"
+          value={String(props.autoLock)}
+          onChange={(e) => props.onAutoLock(Number(e.currentTarget.value))}
+        >
+          {AUTO_LOCK_CHOICES.map((m) => (
+            <option key={m} value={String(m)}>
+              {t('settings.auto_lock_option', { n: formatNumber(m, lang) })}
+            </option>
+          ))}
+        </select>
+        <p class="hint">{t('settings.auto_lock_hint')}</p>
+      </div>
       <div class="actions">
         <button type="button" data-testid="open-enrol" onClick={props.onEnrol}>
           {view?.enrolled ? t('settings.enrol_again') : t('enrol.title')}

@@ -1,11 +1,12 @@
-// Unlock the encrypted store; on the first run, choose its passphrase (twice).
+// Unlock the encrypted store; on the first run, choose its passphrase (twice). The rule a new
+// passphrase must meet is the store's (njia_store::passphrase): shown here, judged there.
 
 import { useState } from 'preact/hooks';
 import type { AppInfo } from '../bindings';
 import { t } from '../i18n';
 import { ErrorLine, useAutoFocus } from './ui';
 
-export function Unlock(props: { info: AppInfo; onUnlock: (passphrase: string) => Promise<string | null> }) {
+export function Unlock(props: { info: AppInfo; idleLocked?: boolean; onUnlock: (passphrase: string) => Promise<string | null> }) {
   const first = props.info.first_run;
   const min = props.info.min_passphrase;
   const [pass, setPass] = useState('');
@@ -16,7 +17,6 @@ export function Unlock(props: { info: AppInfo; onUnlock: (passphrase: string) =>
 
   async function submit(e: Event) {
     e.preventDefault();
-    if (first && pass.length < min) return setError(t('errors.passphrase_too_short', { min, count: min }));
     if (first && pass !== confirm) return setError(t('unlock.mismatch'));
     if (!pass) return setError(t('unlock.empty'));
     setBusy(true);
@@ -27,7 +27,12 @@ export function Unlock(props: { info: AppInfo; onUnlock: (passphrase: string) =>
   return (
     <form class="card narrow" onSubmit={submit} aria-labelledby="unlock-title">
       <h2 id="unlock-title">{first ? t('unlock.title_first') : t('unlock.title')}</h2>
-      <p>{first ? t('unlock.intro_first', { count: min }) : t('unlock.intro')}</p>
+      <p>{first ? t('unlock.intro_first', { count: min }) : props.idleLocked ? t('unlock.idle_locked') : t('unlock.intro')}</p>
+      {first && (
+        <p class="hint" data-testid="passphrase-rule">
+          {t('unlock.rule', { min })}
+        </p>
+      )}
       <div class="field">
         <label for="passphrase">{t('unlock.passphrase')}</label>
         <input

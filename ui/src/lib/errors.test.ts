@@ -10,7 +10,12 @@ describe('errors in words', () => {
     const samples: AppError[] = [
       { kind: 'locked' },
       { kind: 'wrong_passphrase' },
-      { kind: 'passphrase_too_short', min: 8 },
+      { kind: 'passphrase_too_short', min: 10 },
+      { kind: 'weak_passphrase', reason: 'repeated', message: 'repeats' },
+      { kind: 'weak_passphrase', reason: 'sequence', message: 'run' },
+      { kind: 'weak_passphrase', reason: 'common', message: 'common' },
+      { kind: 'weak_passphrase', reason: 'something_new', message: 'the passphrase is weak in a new way' },
+      { kind: 'insecure', message: 'http://x is plain http://' },
       { kind: 'invalid', message: 'topics: unknown category "hvi"' },
       { kind: 'not_found', message: 'no service x' },
       { kind: 'stale_edit', current: 3, based_on: 2, message: 'stale' },
@@ -45,6 +50,8 @@ describe('errors in words', () => {
     expect(errorMessage(t, { kind: 'server_error', status: 503, message: '' })).toContain('503');
     expect(errorMessage(t, { kind: 'stale_edit', current: 3, based_on: 2, message: '' })).toContain('version 3');
     expect(errorMessage(t, { kind: 'enroll_refused', code: 'code_expired', message: '' })).toContain('expired');
+    expect(errorMessage(t, { kind: 'weak_passphrase', reason: 'sequence', message: '' })).toContain('1234567890');
+    expect(errorMessage(t, { kind: 'weak_passphrase', reason: 'new', message: 'in English' })).toBe('in English');
   });
   it('falls back to the English message for invalid and internal', () => {
     expect(errorMessage(t, { kind: 'invalid', message: 'notes is longer than 4000 characters' })).toBe(

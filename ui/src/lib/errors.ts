@@ -22,6 +22,8 @@ export function errorMessage(t: Translate, e: unknown): string {
   switch (e.kind) {
     case 'passphrase_too_short':
       return t('errors.passphrase_too_short', { min: e.min, count: e.min });
+    case 'weak_passphrase':
+      return t(`errors.weak_passphrase_${e.reason}`, { defaultValue: message });
     case 'stale_edit':
       return t('errors.stale_edit', { current: e.current, based_on: e.based_on });
     case 'revoked':
