@@ -314,6 +314,65 @@ fn the_server_speaks_tls() {
         serde_json::from_slice::<Value>(&plain.stdout).is_err(),
         "plain HTTP must not be answered"
     );
+
+    // A self-signed office: a phone trusts it only by its pin, and only it.
+    let fingerprint = njia_e2e::output_within(
+        std::process::Command::new("openssl")
+            .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+            .arg(&cert),
+        None,
+        njia_e2e::timeout(),
+    )
+    .expect("openssl fingerprint");
+    let pin = String::from_utf8_lossy(&fingerprint.stdout)
+        .trim()
+        .to_string();
+    assert!(pin.contains('='), "{pin}");
+    server.import_demo(30, 6);
+    let unpinned = Device::new();
+    let code = server.enrollment_code("Amina", "eastleigh", "KE", "worker");
+    unpinned
+        .run(&["enroll", "--server", &server.url, "--code", &code])
+        .fails_with("certificate");
+    let wrong = Device::new();
+    wrong
+        .run(&[
+            "enroll",
+            "--server",
+            &server.url,
+            "--code",
+            &code,
+            "--pin-sha256",
+            &format!("{}AB", "AB:".repeat(31)),
+        ])
+        .fails_with("not the one this device was enrolled with");
+    let amina = Device::new();
+    amina
+        .run(&[
+            "enroll",
+            "--server",
+            &server.url,
+            "--code",
+            &code,
+            "--pin-sha256",
+            &pin,
+        ])
+        .ok();
+    amina.log(
+        &json!({"started_at": "2026-11-20T09:30:00+03:00", "place": "Over TLS",
+        "lat": -1.2741, "lon": 36.8516, "activity": "health_talk", "topics": ["hiv"],
+        "reached": [{"sex": "female", "age": "18-49", "group": "migrant", "count": 4}],
+        "status": "final"}),
+    );
+    let report = amina.run(&["sync", "--json"]).ok().json();
+    assert_eq!(report["complete"], true, "{report}");
+    assert!(
+        report["services_received"].as_u64().unwrap_or(0) > 0
+            || report["items_received"].as_u64().unwrap_or(0) > 0,
+        "{report}"
+    );
+    let held = server.admin(&["outreach", "list", "--json"]).ok().json();
+    assert_eq!(held.as_array().map(Vec::len), Some(1), "{held}");
 }
 
 /// What the office loads comes back out as GeoJSON and HSDS, and loads again unchanged.

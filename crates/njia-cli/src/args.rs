@@ -209,6 +209,10 @@ pub struct EnrollArgs {
     /// cross the network unencrypted). Without it http:// goes only to this machine or a private network.
     #[arg(long)]
     pub insecure: bool,
+    /// Trust only the server certificate with this SHA-256 (as `njia-server serve` prints it),
+    /// whoever signed it: for an office with a self-signed certificate. Kept for every later sync.
+    #[arg(long, value_name = "HEX")]
+    pub pin_sha256: Option<String>,
 }
 
 #[derive(Args)]

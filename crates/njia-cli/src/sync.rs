@@ -6,24 +6,32 @@ use std::path::PathBuf;
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
 use njia_sync::blocking::BlockingClient;
+use njia_sync::pin::CertPin;
 use njia_sync::{SyncOptions, SyncReport};
 
 use crate::args::{CorrectArgs, EnrollArgs, SyncArgs};
 use crate::{output, unlock};
 
-/// The sync engine, allowing plain HTTP to any host only with `--insecure`.
-fn client(insecure: bool) -> anyhow::Result<BlockingClient> {
+/// The sync engine, allowing plain HTTP to any host only with `--insecure`, trusting only
+/// the certificate of `pin` when given (a store enrolled with a pin is held to it anyway).
+fn client(insecure: bool, pin: Option<CertPin>) -> anyhow::Result<BlockingClient> {
     Ok(BlockingClient::with_options(SyncOptions {
         insecure,
+        pin,
         ..SyncOptions::default()
     })?)
 }
 
-/// `njia enroll --server URL --code CODE [--label L] [--insecure]`.
+/// `njia enroll --server URL --code CODE [--label L] [--insecure] [--pin-sha256 HEX]`.
 pub fn enroll(db: &Option<PathBuf>, a: EnrollArgs, json: bool) -> anyhow::Result<()> {
+    let pin = a
+        .pin_sha256
+        .as_deref()
+        .map(str::parse::<CertPin>)
+        .transpose()?;
     let mut store = unlock::open(db)?;
     let before = store.enrollment()?;
-    let e = client(a.insecure)?.enroll(&mut store, &a.server, &a.code, a.label.as_deref())?;
+    let e = client(a.insecure, pin)?.enroll(&mut store, &a.server, &a.code, a.label.as_deref())?;
     if let Some(b) = before {
         eprintln!(
             "This device never synced with {}; the new enrolment replaces that one.",
@@ -57,7 +65,7 @@ pub fn enroll(db: &Option<PathBuf>, a: EnrollArgs, json: bool) -> anyhow::Result
 /// pending operation and correction was acknowledged and the feed has no more.
 pub fn sync(db: &Option<PathBuf>, a: SyncArgs, json: bool) -> anyhow::Result<()> {
     let mut store = unlock::open(db)?;
-    let client = client(a.insecure)?;
+    let client = client(a.insecure, None)?;
     let spinner = (!json && std::io::stderr().is_terminal()).then(|| {
         let s = ProgressBar::new_spinner();
         s.set_style(

@@ -142,6 +142,14 @@ pub async fn serve<D: Database>(db: D, args: ServeArgs) -> anyhow::Result<()> {
                     )
                 })?;
             println!("listening on https://{addr}");
+            // Phones of an office with a self-signed certificate enrol with its pin. In the
+            // log, not on stdout: whoever started the server may have stopped reading it.
+            if let Some(fingerprint) = fingerprint(&cert) {
+                tracing::info!(
+                    sha256 = %fingerprint,
+                    "TLS certificate: with a self-signed one, devices enrol with njia enroll --pin-sha256 <sha256>"
+                );
+            }
             let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
                 .handshake_timeout(header_timeout)
                 .acceptor(connections);
@@ -158,4 +166,22 @@ pub async fn serve<D: Database>(db: D, args: ServeArgs) -> anyhow::Result<()> {
         _ => anyhow::bail!("TLS needs both --tls-cert and --tls-key"),
     }
     Ok(())
+}
+
+/// The SHA-256 of the first certificate of a PEM file, as openssl prints a fingerprint.
+fn fingerprint(pem: &std::path::Path) -> Option<String> {
+    use rustls::pki_types::pem::PemObject;
+    use sha2::Digest;
+    let der = rustls::pki_types::CertificateDer::pem_file_iter(pem)
+        .ok()?
+        .next()?
+        .ok()?;
+    let digest = sha2::Sha256::digest(der.as_ref());
+    Some(
+        digest
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
 }

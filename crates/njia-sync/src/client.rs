@@ -18,7 +18,11 @@ use serde::Serialize;
 
 use crate::backoff::Backoff;
 use crate::codec;
+use crate::pin::CertPin;
 use crate::SyncError;
+
+/// The store setting that holds the pinned certificate's SHA-256 (empty: none).
+pub const PIN_SETTING: &str = "server_cert_sha256";
 
 /// How the client talks to the server. The defaults suit a phone on a bad network.
 #[derive(Debug, Clone)]
@@ -46,6 +50,10 @@ pub struct SyncOptions {
     /// and its outreach readable by anyone on the network (a café's Wi-Fi), so without this
     /// it is allowed only to this machine or a private address ([`check_transport`]).
     pub insecure: bool,
+    /// Trust only the server certificate with this SHA-256, whoever signed it
+    /// ([`crate::pin`]). Given to [`SyncClient::enroll`], it is kept in the store, and every
+    /// later sync of that store checks it whatever these options say.
+    pub pin: Option<CertPin>,
 }
 
 impl Default for SyncOptions {
@@ -58,6 +66,7 @@ impl Default for SyncOptions {
             retries: 4,
             retry_backoff: Backoff::RETRY,
             max_requests: 1_000,
+            pin: None,
             insecure: false,
         }
     }
@@ -195,7 +204,17 @@ impl SyncClient {
     }
 
     pub fn with_options(options: SyncOptions) -> Result<Self, SyncError> {
-        let http = reqwest::Client::builder()
+        let setup = |message: String| SyncError::Protocol {
+            url: String::new(),
+            message,
+        };
+        let mut builder = reqwest::Client::builder();
+        if let Some(pin) = options.pin {
+            let tls = crate::pin::tls_config(pin)
+                .map_err(|e| setup(format!("cannot set up TLS for the pinned certificate: {e}")))?;
+            builder = builder.use_preconfigured_tls(tls);
+        }
+        let http = builder
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
             // Bodies are (de)compressed here, counted as sent, and size-limited.
@@ -204,11 +223,32 @@ impl SyncClient {
             .no_deflate()
             .no_zstd()
             .build()
-            .map_err(|e| SyncError::Protocol {
-                url: String::new(),
-                message: format!("cannot set up HTTP: {e}"),
-            })?;
+            .map_err(|e| setup(format!("cannot set up HTTP: {e}")))?;
         Ok(Self { http, options })
+    }
+
+    /// This client, or one that trusts only the certificate `store` was enrolled with.
+    fn for_store(&self, store: &Store) -> Result<std::borrow::Cow<'_, Self>, SyncError> {
+        let held = store
+            .setting(PIN_SETTING)?
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<CertPin>().map_err(|e| SyncError::Protocol {
+                    url: String::new(),
+                    message: format!("the store's pinned certificate: {e}"),
+                })
+            })
+            .transpose()?;
+        match held {
+            Some(pin) if self.options.pin != Some(pin) => {
+                let options = SyncOptions {
+                    pin: Some(pin),
+                    ..self.options.clone()
+                };
+                Ok(std::borrow::Cow::Owned(Self::with_options(options)?))
+            }
+            _ => Ok(std::borrow::Cow::Borrowed(self)),
+        }
     }
 
     pub fn options(&self) -> &SyncOptions {
@@ -314,7 +354,10 @@ impl SyncClient {
                 });
             }
         }
-        Ok(store.enroll(&server, &response)?)
+        let enrollment = store.enroll(&server, &response)?;
+        let pin = self.options.pin.map(|p| p.to_string()).unwrap_or_default();
+        store.set_setting(PIN_SETTING, &pin)?;
+        Ok(enrollment)
     }
 
     /// One sync round to completion: pushes this device's operations past what the server
@@ -340,9 +383,14 @@ impl SyncClient {
         mut progress: impl FnMut(&SyncReport),
     ) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
-        let result = self
-            .round(store, server_override, &mut report, &mut progress)
-            .await;
+        let result = match self.for_store(store) {
+            Ok(client) => {
+                client
+                    .round(store, server_override, &mut report, &mut progress)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         let message = result.as_ref().err().map(ToString::to_string);
         let end = match (&result, &message) {
             (Ok(RoundEnd::Complete), _) => SyncEnd::Finished { more: report.more },

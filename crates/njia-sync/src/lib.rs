@@ -47,6 +47,7 @@ pub mod blocking;
 mod client;
 pub mod codec;
 mod error;
+pub mod pin;
 
 pub use backoff::{backoff_delay, Backoff};
 pub use client::{normalize_server, SyncClient, SyncOptions, SyncReport, FAILPOINTS};
