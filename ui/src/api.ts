@@ -44,7 +44,7 @@ export const api = {
   sessions: (status: SessionStatus | null = null) => invoke<Session[]>('sessions', { status }),
   referrals: (query: ReferralQuery) => invoke<Referral[]>('referrals', { query }),
   updateReferral: (id: string, change: ReferralChange) => invoke<Referral>('update_referral', { id, change }),
-  enroll: (server: string, code: string) => invoke<SyncView>('enroll', { server, code }),
+  enroll: (server: string, code: string, pin: string | null) => invoke<SyncView>('enroll', { server, code, pin }),
   syncStatus: () => invoke<SyncView>('sync_status'),
   syncNow: () => invoke<void>('sync_now'),
 };

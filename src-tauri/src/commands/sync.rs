@@ -1,7 +1,8 @@
 //! Enrolment and sync: what is pending, the last complete sync, the last error, "Sync now".
 
 use njia_store::sync::{RefusedItem, SyncStatus};
-use njia_sync::SyncClient;
+use njia_sync::pin::{BadPin, CertPin};
+use njia_sync::{SyncClient, SyncOptions};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -24,10 +25,21 @@ pub struct SyncView {
 }
 
 /// Enrols this device with a one-time code from the office, then syncs the directory down.
-/// It runs on a connection of its own, so searches go on while the network is slow.
+/// It runs on a connection of its own, so searches go on while the network is slow. `pin`,
+/// when the office gives one, is its server certificate's SHA-256: the device then trusts
+/// that certificate and no other (a self-signed office), for this and every later sync.
 #[tauri::command]
-pub async fn enroll(state: State<'_, AppState>, server: String, code: String) -> Result<SyncView> {
-    let client = SyncClient::new().map_err(AppError::from)?;
+pub async fn enroll(
+    state: State<'_, AppState>,
+    server: String,
+    code: String,
+    pin: Option<String>,
+) -> Result<SyncView> {
+    let client = SyncClient::with_options(SyncOptions {
+        pin: parse_pin(pin.as_deref())?,
+        ..SyncOptions::default()
+    })
+    .map_err(AppError::from)?;
     let mut store = state.open_another().await?;
     client
         .enroll(&mut store, &server, &code, Some("Njia app"))
@@ -38,6 +50,16 @@ pub async fn enroll(state: State<'_, AppState>, server: String, code: String) ->
         task.wake();
     }
     sync_status(state).await
+}
+
+/// The pin as typed: blank is none; anything else must be a SHA-256 fingerprint.
+fn parse_pin(pin: Option<&str>) -> Result<Option<CertPin>> {
+    match pin.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(p) => p.parse().map(Some).map_err(|e: BadPin| AppError::Invalid {
+            message: e.to_string(),
+        }),
+    }
 }
 
 #[tauri::command]
@@ -73,5 +95,25 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<()> {
             Ok(())
         }
         None => Err(AppError::Locked),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_pin_is_read_and_a_blank_one_is_none() {
+        assert_eq!(parse_pin(None).expect("none"), None);
+        assert_eq!(parse_pin(Some("  ")).expect("blank"), None);
+        let hex = "40:77:88:2A:25:30:19:C9:AE:B2:9C:E3:42:9F:69:B0:6C:06:02:E0:06:AA:C4:C3:E6:E2:FD:C0:2F:7B:F5:83";
+        assert_eq!(
+            parse_pin(Some(hex)).expect("a pin").map(|p| p.to_string()),
+            Some(hex.to_string())
+        );
+        assert!(matches!(
+            parse_pin(Some("40:77")),
+            Err(AppError::Invalid { .. })
+        ));
     }
 }

@@ -10,6 +10,7 @@ import { ErrorLine } from './ui';
 export function Enrol(props: { onDone: (v: SyncView) => void; onSkip: () => void; server?: string | null }) {
   const [server, setServer] = useState(props.server ?? '');
   const [code, setCode] = useState('');
+  const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -18,7 +19,7 @@ export function Enrol(props: { onDone: (v: SyncView) => void; onSkip: () => void
     if (!server.trim() || !code.trim()) return setError(t('enrol.both_needed'));
     setBusy(true);
     try {
-      props.onDone(await api.enroll(server.trim(), code.trim()));
+      props.onDone(await api.enroll(server.trim(), code.trim(), pin.trim() || null));
     } catch (err) {
       setError(errorMessage(t, err));
     } finally {
@@ -46,6 +47,20 @@ export function Enrol(props: { onDone: (v: SyncView) => void; onSkip: () => void
       <div class="field">
         <label for="enrol-code">{t('enrol.code')}</label>
         <input id="enrol-code" data-testid="enrol-code" autocomplete="off" value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for="enrol-pin">{t('enrol.pin')}</label>
+        <input
+          id="enrol-pin"
+          data-testid="enrol-pin"
+          aria-describedby="enrol-pin-hint"
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="40:77:88:…"
+          value={pin}
+          onInput={(e) => setPin(e.currentTarget.value)}
+        />
+        <p class="hint" id="enrol-pin-hint">{t('enrol.pin_hint')}</p>
       </div>
       <ErrorLine text={error} testid="enrol-error" />
       <div class="actions">
