@@ -113,8 +113,10 @@ proptest! {
         let (_d, mut store) = common::temp_store();
         let name = words.join(" ");
         let mut services = vec![Service::new("target", name.clone(), 0.0, 0.0)];
+        // Other services no prefix of a generated word can match (digits only): with 20 of
+        // them matching, the limit of 20 could leave the target out.
         for i in 0..20 {
-            services.push(Service::new(format!("other{i}"), format!("Zzz{i} Qqq"), 1.0, 1.0));
+            services.push(Service::new(format!("other{i}"), format!("{i}00 {i}11"), 1.0, 1.0));
         }
         store.import_services(&services, |_, _| {}).unwrap();
         let word = fold(pick.get::<String>(&words));
